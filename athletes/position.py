@@ -1,0 +1,40 @@
+"""Where an athlete is in a program, derived from the workouts logged against the assignment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Position:
+    session_index: int  # 0-based count of sessions already logged
+    cycle: int  # 1-based
+    week: int
+    day: int
+    sessions_per_cycle: int
+    block_complete: bool  # a fixed block whose sessions are all logged
+
+    @property
+    def label(self) -> str:
+        if self.block_complete:
+            return "Block complete"
+        prefix = f"Cycle {self.cycle} · " if self.cycle > 1 else ""
+        return f"{prefix}Week {self.week}, Day {self.day}"
+
+
+def position_after(
+    *, logged_sessions: int, num_weeks: int, num_days: int, is_loop: bool
+) -> Position:
+    """The next session to train after `logged_sessions` sessions (sessions in order)."""
+    per_cycle = max(1, num_weeks * num_days)
+    complete = not is_loop and logged_sessions >= per_cycle
+    index = min(logged_sessions, per_cycle - 1) if complete else logged_sessions
+    within = index % per_cycle
+    return Position(
+        session_index=logged_sessions,
+        cycle=index // per_cycle + 1,
+        week=within // num_days + 1,
+        day=within % num_days + 1,
+        sessions_per_cycle=per_cycle,
+        block_complete=complete,
+    )

@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+# Loads are Decimal everywhere: numbers are stored exactly as the coach entered them, and
+# plate rounding (half-up to the increment) must be exact — 56.25 at 2.5 → 57.5, never 55.
+
+
+class Tier(models.TextChoices):
+    FOUNDATIONAL = "foundational", "Foundational"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    SPORT_PERFORMANCE = "sport_performance", "Sport performance"
+
+
+class MovementPattern(models.TextChoices):
+    SQUAT = "squat", "Squat"
+    HINGE = "hinge", "Hinge"
+    LUNGE = "lunge", "Lunge"
+    HORIZONTAL_PUSH = "horizontal_push", "Horizontal push"
+    VERTICAL_PUSH = "vertical_push", "Vertical push"
+    HORIZONTAL_PULL = "horizontal_pull", "Horizontal pull"
+    VERTICAL_PULL = "vertical_pull", "Vertical pull"
+    CARRY = "carry", "Carry"
+    CORE = "core", "Core"
+    PLYOMETRIC = "plyometric", "Plyometric"
+    OLYMPIC = "olympic", "Olympic"
+    CONDITIONING = "conditioning", "Conditioning"
+    MOBILITY = "mobility", "Mobility"
+    RUN = "run", "Run"
+
+
+class RepType(models.TextChoices):
+    REPS = "reps", "reps"
+    EACH_SIDE = "each_side", "each side"
+    SECONDS = "seconds", "seconds"
+    DISTANCE = "distance", "metres"
+
+
+class Audience(models.TextChoices):
+    YOUTH = "youth", "Youth"
+    ADULT = "adult", "Adult"
+
+
+class WeekType(models.TextChoices):
+    BASE = "base", "Base"
+    BUILD = "build", "Build"
+    PEAK = "peak", "Peak"
+    RECOVERY = "recovery", "Recovery"
+    TAPER = "taper", "Taper"
+    RACE = "race", "Race"
+
+
+class Equipment(models.Model):
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "equipment"
+        constraints = [models.UniqueConstraint(Lower("name"), name="equipment_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Exercise(models.Model):
+    name = models.CharField(max_length=120)
+    tier = models.CharField(max_length=20, choices=Tier.choices, blank=True, default="")
+    form_notes = models.TextField(blank=True, default="")
+    demo_url = models.URLField(blank=True, default="", max_length=500)
+    rest_seconds = models.PositiveIntegerField(null=True, blank=True)
+    featured = models.BooleanField(default=False)
+    aliases = models.JSONField(default=list, blank=True)
+    movement_pattern = models.CharField(
+        max_length=20, choices=MovementPattern.choices, blank=True, default=""
+    )
+    equipment = models.ManyToManyField(
+        Equipment, through="ExerciseEquipment", related_name="exercises"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="exercise_name_ci_unique")]
+        indexes = [models.Index(fields=["movement_pattern"], name="exercise_pattern_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:exercise_detail", args=[self.pk])
+
+
+class ExerciseEquipment(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="equipment_links")
+    equipment = models.ForeignKey(
+        Equipment, on_delete=models.PROTECT, related_name="exercise_links"
+    )
+    optional = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "equipment"], name="exercise_equipment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} needs {self.equipment}{' (optional)' if self.optional else ''}"
+
+
+class ProgramTemplate(models.Model):
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    num_weeks = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
+    num_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    is_loop = models.BooleanField(default=False)
+    audience = models.CharField(max_length=10, choices=Audience.choices, blank=True, default="")
+    # A global template has no owner; an athlete's own (imported or generated) program has one.
+    # String reference: the catalog never imports athlete code.
+    owner = models.ForeignKey(
+        "athletes.Athlete",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="own_programs",
+    )
+    # CatalogJSON 1.1 `weeks`: [{week, week_type, coach_notes}], kept as given so that an
+    # export → import round trip is lossless.
+    weeks = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), condition=Q(owner__isnull=True), name="program_global_name_ci_unique"
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "owner",
+                condition=Q(owner__isnull=False),
+                name="program_owner_name_ci_unique",
+            ),
+            models.CheckConstraint(condition=Q(num_weeks__gte=1), name="program_num_weeks_gte_1"),
+            models.CheckConstraint(
+                condition=Q(num_days__gte=1, num_days__lte=7), name="program_num_days_1_7"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program_detail", args=[self.pk])
+
+    @property
+    def sessions_per_cycle(self) -> int:
+        return self.num_weeks * self.num_days
+
+
+class PrescribedSet(models.Model):
+    template = models.ForeignKey(ProgramTemplate, on_delete=models.CASCADE, related_name="sets")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="prescribed_sets")
+    week = models.PositiveSmallIntegerField()
+    day = models.PositiveSmallIntegerField()
+    set_number = models.PositiveSmallIntegerField()
+    reps = models.PositiveIntegerField(null=True, blank=True, help_text="Empty = AMRAP")
+    rep_type = models.CharField(max_length=10, choices=RepType.choices, default=RepType.REPS)
+    percentage = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Whole percent of the training max",
+    )
+    absolute_weight = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    sort_order = models.IntegerField(default=0)
+    notes = models.CharField(max_length=500, blank=True, default="")
+    target_rpe = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        ordering = ["week", "day", "sort_order", "exercise_id", "set_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "week", "day", "exercise", "set_number"],
+                name="prescribed_set_unique",
+            ),
+            models.CheckConstraint(condition=Q(week__gte=1), name="prescribed_set_week_gte_1"),
+            models.CheckConstraint(
+                condition=Q(day__gte=1, day__lte=7), name="prescribed_set_day_1_7"
+            ),
+            models.CheckConstraint(
+                condition=Q(set_number__gte=1), name="prescribed_set_number_gte_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(reps__isnull=True) | Q(reps__gte=1),
+                name="prescribed_set_reps_null_or_gte_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(percentage__isnull=True) | Q(percentage__gte=20, percentage__lte=110),
+                name="prescribed_set_percentage_20_110",
+            ),
+            models.CheckConstraint(
+                condition=Q(absolute_weight__isnull=True) | Q(absolute_weight__gte=0),
+                name="prescribed_set_weight_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_rpe__isnull=True) | Q(target_rpe__gte=1, target_rpe__lte=10),
+                name="prescribed_set_rpe_1_10",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["template", "week", "day"], name="prescribed_set_session_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} W{self.week}D{self.day} {self.exercise} #{self.set_number}"
+
+    @property
+    def is_amrap(self) -> bool:
+        return self.reps is None
+
+
+class ProgressionRule(models.Model):
+    template = models.ForeignKey(
+        ProgramTemplate, on_delete=models.CASCADE, related_name="progression_rules"
+    )
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.PROTECT, related_name="progression_rules"
+    )
+    increment = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "exercise"], name="progression_rule_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(increment__gte=0), name="progression_rule_increment_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} +{self.increment} per cycle"

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="athletes:list", permanent=False), name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/settings/", include("settings_app.urls")),
+    path("admin/", admin.site.urls),
+    path("athletes/", include("athletes.urls")),
+    path("programs/", include("programs.urls")),
+    path("generation/", include("generation.urls")),
+]
