@@ -82,6 +82,17 @@ REGISTRY: tuple[Setting, ...] = (
         max_value=3600,
     ),
     Setting(
+        "defaults.plate_increment",
+        Kind.FLOAT,
+        5.0,
+        "General",
+        "Load rounding increment",
+        "Target loads are rounded half-up to this step (5 for lbs, 2.5 for kg is usual).",
+        env_var="REPLOG_PLATE_INCREMENT",
+        min_value=0.0,
+        max_value=50.0,
+    ),
+    Setting(
         "llm.provider",
         Kind.CHOICE,
         "",
