@@ -1,15 +1,18 @@
 """The one list of application settings, and their resolution: env var → database → default.
 
-The database layer is not wired yet: for now a setting resolves env var → default.
+Add a setting by appending a `Setting` to REGISTRY (and, when it must agree with others, a rule
+to CROSS_CHECKS); the admin settings page, the env var, storage and validation follow from it.
+Read a setting with `get_setting(key)` (or the typed `setting_str/int/float/bool`); resolution
+and its per-process cache live in settings_app.resolution.
 """
 
 from __future__ import annotations
 
-import os
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-
-from django.core.exceptions import ImproperlyConfigured
+from urllib.parse import urlsplit
 
 
 class Kind(StrEnum):
@@ -40,6 +43,10 @@ class Setting:
     def is_secret(self) -> bool:
         return self.kind is Kind.SECRET
 
+    @property
+    def max_length(self) -> int:
+        return int(str(self.extra.get("max_length", 50_000 if self.kind is Kind.TEXTAREA else 500)))
+
 
 class SettingValueError(ValueError):
     def __init__(self, setting: Setting, message: str) -> None:
@@ -58,7 +65,13 @@ LLM_PROVIDERS: tuple[tuple[str, str], ...] = (
 
 REGISTRY: tuple[Setting, ...] = (
     Setting(
-        "app.name", Kind.TEXT, "RepLog", "General", "Application name", env_var="REPLOG_APP_NAME"
+        "app.name",
+        Kind.TEXT,
+        "RepLog",
+        "General",
+        "Application name",
+        "Shown in the header and page titles.",
+        env_var="REPLOG_APP_NAME",
     ),
     Setting(
         "defaults.weight_unit",
@@ -117,7 +130,7 @@ REGISTRY: tuple[Setting, ...] = (
         "",
         "LLM",
         "API key",
-        "Stored encrypted.",
+        "The provider's key; not needed for Ollama or most local servers.",
         env_var="REPLOG_LLM_API_KEY",
     ),
     Setting(
@@ -126,8 +139,10 @@ REGISTRY: tuple[Setting, ...] = (
         "",
         "LLM",
         "Base URL",
-        "For Ollama or an OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434",
+        "For Ollama (default http://127.0.0.1:11434) or an OpenAI-compatible endpoint "
+        "(usually ending in /v1); empty uses the provider's public API.",
         env_var="REPLOG_LLM_BASE_URL",
+        extra={"format": "url"},
     ),
     Setting(
         "llm.temperature",
@@ -135,6 +150,7 @@ REGISTRY: tuple[Setting, ...] = (
         0.7,
         "LLM",
         "Temperature",
+        "Lower is more predictable and repeatable.",
         env_var="REPLOG_LLM_TEMPERATURE",
         min_value=0.0,
         max_value=2.0,
@@ -145,6 +161,7 @@ REGISTRY: tuple[Setting, ...] = (
         8192,
         "LLM",
         "Max output tokens",
+        "A reply cut off at this limit is treated as a failure (truncated).",
         env_var="REPLOG_LLM_MAX_TOKENS",
         min_value=256,
         max_value=200_000,
@@ -166,9 +183,21 @@ REGISTRY: tuple[Setting, ...] = (
         2,
         "LLM",
         "Max retries",
+        "Retries after a rate limit, a server error or a dropped connection, within the timeout.",
         env_var="REPLOG_LLM_MAX_RETRIES",
         min_value=0,
         max_value=10,
+    ),
+    Setting(
+        "llm.ollama_num_ctx",
+        Kind.INT,
+        16384,
+        "LLM",
+        "Ollama context window (tokens)",
+        "Sent as num_ctx: Ollama's own default (2048–4096) silently cuts long prompts.",
+        env_var="REPLOG_LLM_OLLAMA_NUM_CTX",
+        min_value=2048,
+        max_value=1_048_576,
     ),
     Setting(
         "llm.system_prompt_override",
@@ -184,6 +213,7 @@ REGISTRY: tuple[Setting, ...] = (
         4,
         "Generation",
         "Max concurrent generations",
+        "How many generations may call the LLM at the same time, across all workers.",
         env_var="REPLOG_GENERATION_MAX_CONCURRENCY",
         min_value=1,
         max_value=100,
@@ -205,6 +235,7 @@ REGISTRY: tuple[Setting, ...] = (
         0.90,
         "Name matching",
         "Auto-map threshold",
+        "A name at least this similar to a catalog exercise is mapped to it automatically.",
         env_var="REPLOG_MATCHING_HIGH",
         min_value=0.0,
         max_value=1.0,
@@ -215,6 +246,7 @@ REGISTRY: tuple[Setting, ...] = (
         0.80,
         "Name matching",
         "Map-but-review threshold",
+        "At least this similar: mapped, but flagged for review.",
         env_var="REPLOG_MATCHING_ACCEPT",
         min_value=0.0,
         max_value=1.0,
@@ -225,13 +257,75 @@ REGISTRY: tuple[Setting, ...] = (
         0.70,
         "Name matching",
         "Suggest-alternatives threshold",
+        "At least this similar: offered as a suggestion; below it the name is unknown.",
         env_var="REPLOG_MATCHING_LOW",
         min_value=0.0,
         max_value=1.0,
     ),
+    Setting(
+        "generation.coach_runs_per_hour",
+        Kind.INT,
+        30,
+        "Generation",
+        "Generations per coach per hour",
+        "How many drafts one coach may start in any hour; 0 = no limit.",
+        env_var="REPLOG_GENERATION_COACH_RUNS_PER_HOUR",
+        min_value=0,
+        max_value=10_000,
+    ),
+    Setting(
+        "generation.run_deadline_seconds",
+        Kind.INT,
+        600,
+        "Generation",
+        "Run deadline (seconds)",
+        "A run still queued or working after this long is marked failed "
+        "(worker stopped or timed out).",
+        env_var="REPLOG_GENERATION_RUN_DEADLINE_SECONDS",
+        min_value=30,
+        max_value=86_400,
+    ),
+    Setting(
+        "generation.packet_token_budget",
+        Kind.INT,
+        4000,
+        "Generation",
+        "Athlete packet token budget",
+        "Size limit of the athlete data sent to the generator; older data is summarised "
+        "to stay under it, recent data is kept.",
+        env_var="REPLOG_GENERATION_PACKET_TOKEN_BUDGET",
+        min_value=500,
+        max_value=200_000,
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in REGISTRY}
+
+
+def _matching_order(values: Mapping[str, object]) -> dict[str, str]:
+    high, accept, low = (values["matching.high"], values["matching.accept"], values["matching.low"])
+    assert isinstance(high, float)
+    assert isinstance(accept, float)
+    assert isinstance(low, float)
+    errors: dict[str, str] = {}
+    if accept > high:
+        errors["matching.accept"] = f"Must not be above the auto-map threshold ({high:g})."
+    if low > accept:
+        errors["matching.low"] = f"Must not be above the map-but-review threshold ({accept:g})."
+    return errors
+
+
+# Rules across settings, given every effective value; each returns {key: message} for failures.
+CROSS_CHECKS: tuple[Callable[[Mapping[str, object]], dict[str, str]], ...] = (_matching_order,)
+
+
+def category_slug(category: str) -> str:
+    return "-".join(category.lower().split())
+
+
+def categories() -> list[str]:
+    """Categories in registry order."""
+    return list(dict.fromkeys(s.category for s in REGISTRY))
 
 
 def coerce(setting: Setting, raw: object) -> object:
@@ -239,6 +333,8 @@ def coerce(setting: Setting, raw: object) -> object:
     text = raw.strip() if isinstance(raw, str) else raw
     value: object
     if setting.kind in (Kind.INT, Kind.FLOAT):
+        if isinstance(text, bool):
+            raise SettingValueError(setting, f"{text!r} is not a number")
         try:
             value = int(str(text)) if setting.kind is Kind.INT else float(str(text))
         except ValueError:
@@ -246,6 +342,8 @@ def coerce(setting: Setting, raw: object) -> object:
                 setting,
                 f"{text!r} is not a {'whole number' if setting.kind is Kind.INT else 'number'}",
             ) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SettingValueError(setting, f"{text!r} is not a finite number")
         if setting.min_value is not None and value < setting.min_value:
             raise SettingValueError(setting, f"{value} is below the minimum {setting.min_value:g}")
         if setting.max_value is not None and value > setting.max_value:
@@ -267,18 +365,70 @@ def coerce(setting: Setting, raw: object) -> object:
                 setting, f"{text!r} is not one of {', '.join(repr(a) for a in allowed)}"
             )
         return str(text)
-    return "" if text is None else str(raw)
+    # Text kinds. Whitespace around a model name, a URL or a key is always a paste accident;
+    # a prompt keeps its inner layout.
+    if raw is None:
+        value = ""
+    elif setting.kind is Kind.TEXTAREA:
+        value = str(raw)
+    else:
+        value = str(text)
+    if len(value) > setting.max_length:
+        raise SettingValueError(setting, f"is longer than {setting.max_length} characters")
+    if setting.kind is Kind.SECRET and any(c.isspace() for c in value):
+        # The message must not quote the value: it is a secret.
+        raise SettingValueError(setting, "must not contain spaces or line breaks")
+    if setting.extra.get("format") == "url" and value:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SettingValueError(
+                setting, f"{value!r} is not an http(s) URL such as http://127.0.0.1:11434"
+            )
+    return value
+
+
+def serialize(setting: Setting, value: object) -> str:
+    """The canonical text stored for a typed value (coerce(serialize(v)) == v)."""
+    if setting.kind is Kind.BOOL:
+        return "true" if value else "false"
+    if setting.kind is Kind.FLOAT:
+        return repr(float(str(value)))
+    return str(value)
 
 
 def get_setting(key: str) -> object:
-    setting = BY_KEY[key]
-    if setting.env_var:
-        raw = os.environ.get(setting.env_var, "")
-        if raw.strip():
-            try:
-                return coerce(setting, raw)
-            except SettingValueError as exc:
-                raise ImproperlyConfigured(
-                    f"Environment variable {setting.env_var}: {exc.message}"
-                ) from exc
-    return setting.default
+    """env var (set and not blank) → database row → default, typed and validated.
+
+    An invalid env value raises ImproperlyConfigured naming the variable; an invalid or
+    undecryptable stored value is logged and the default applies. Cached per process and
+    re-read at most once per request or task (see settings_app.resolution).
+    """
+    from settings_app.resolution import resolve
+
+    return resolve(key)
+
+
+def setting_str(key: str) -> str:
+    value = get_setting(key)
+    assert isinstance(value, str), key
+    return value
+
+
+def setting_int(key: str) -> int:
+    value = get_setting(key)
+    assert isinstance(value, int), key
+    assert not isinstance(value, bool), key
+    return value
+
+
+def setting_float(key: str) -> float:
+    value = get_setting(key)
+    assert isinstance(value, int | float), key
+    assert not isinstance(value, bool), key
+    return float(value)
+
+
+def setting_bool(key: str) -> bool:
+    value = get_setting(key)
+    assert isinstance(value, bool), key
+    return value
