@@ -1,5 +1,35 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from athletes import views
+
 app_name = "athletes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.athlete_list, name="list"),
+    path("new/", views.athlete_create, name="create"),
+    path("<int:pk>/", views.athlete_detail, name="detail"),
+    path("<int:pk>/edit/", views.athlete_edit, name="edit"),
+    path("<int:pk>/equipment/", views.equipment_edit, name="equipment"),
+    path("<int:pk>/assign/", views.program_assign, name="assign"),
+    path(
+        "<int:pk>/assignments/<int:assignment_pk>/end/",
+        views.assignment_end,
+        name="assignment_end",
+    ),
+    path("<int:pk>/workouts/", views.workout_list, name="workout_list"),
+    path("<int:pk>/workouts/log/", views.workout_log, name="workout_log"),
+    path("<int:pk>/workouts/set-row/", views.workout_set_row, name="workout_set_row"),
+    path("<int:pk>/workouts/<int:workout_pk>/", views.workout_detail, name="workout_detail"),
+    path("<int:pk>/workouts/<int:workout_pk>/edit/", views.workout_edit, name="workout_edit"),
+    path(
+        "<int:pk>/workouts/<int:workout_pk>/review/",
+        views.workout_review,
+        name="workout_review",
+    ),
+    path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/notes/<int:note_pk>/pin/", views.note_pin, name="note_pin"),
+    path("<int:pk>/training-max/", views.training_max, name="training_max"),
+    path("<int:pk>/body-weight/", views.body_weight, name="body_weight"),
+]

@@ -1,0 +1,592 @@
+"""Reads for the logbook pages. Every function starts from `athletes.access` and does its own
+select/prefetch, so a page costs the same number of queries however long the history is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from athletes.access import athletes_managed_by, athletes_visible_to
+from athletes.models import (
+    Athlete,
+    AthleteNote,
+    AthleteProgram,
+    BodyWeight,
+    GoalHistory,
+    ProgramRole,
+    TierHistory,
+    TrainingMax,
+    User,
+    Workout,
+    WorkoutSet,
+)
+from athletes.position import Position, position_after
+from programs.loads import target_load
+from programs.models import Equipment, Exercise, PrescribedSet, ProgramTemplate
+from settings_app.registry import get_setting
+
+ADHERENCE_DAYS = 28
+RECENT_WORKOUTS = 6
+RECENT_BODY_WEIGHTS = 12
+RECENT_NOTES = 30
+HISTORY_ROWS = 5
+
+
+def plate_increment() -> Decimal:
+    try:
+        return Decimal(str(get_setting("defaults.plate_increment")))
+    except InvalidOperation:
+        return Decimal("0")
+
+
+# --- adherence, position -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Sessions logged against the program vs sessions due, over the last four weeks of it."""
+
+    logged: int
+    expected: int
+    days: int
+
+    @property
+    def percent(self) -> int | None:
+        if self.expected == 0:
+            return None
+        return min(100, round(100 * self.logged / self.expected))
+
+    @property
+    def level(self) -> str:
+        pct = self.percent
+        if pct is None:
+            return "muted"
+        return "ok" if pct >= 85 else "warn" if pct >= 60 else "danger"
+
+
+def adherence_window_start(today: dt.date) -> dt.date:
+    return today - dt.timedelta(days=ADHERENCE_DAYS - 1)
+
+
+def compute_adherence(
+    *, assignment: AthleteProgram, logged_recent: int, today: dt.date
+) -> Adherence | None:
+    # Sessions due = days/week × weeks since the start (fractional, floored to whole sessions),
+    # capped at four weeks, so a program started on Monday is not "behind" on Tuesday.
+    if today < assignment.start_date:
+        return None
+    days = min(ADHERENCE_DAYS, (today - assignment.start_date).days + 1)
+    expected = assignment.template.num_days * days // 7
+    return Adherence(logged=logged_recent, expected=expected, days=days)
+
+
+def _assignments_with_counts(today: dt.date) -> QuerySet[AthleteProgram]:
+    window = Q(workouts__date__gte=adherence_window_start(today)) & Q(
+        workouts__date__gte=F("start_date"), workouts__date__lte=today
+    )
+    return (
+        AthleteProgram.objects.filter(is_active=True)
+        .select_related("template")
+        .annotate(logged_total=Count("workouts"), logged_recent=Count("workouts", filter=window))
+        .order_by("role", "-start_date", "-pk")
+    )
+
+
+def _position(assignment: AthleteProgram) -> Position:
+    template = assignment.template
+    return position_after(
+        logged_sessions=getattr(assignment, "logged_total", 0),
+        num_weeks=template.num_weeks,
+        num_days=template.num_days,
+        is_loop=template.is_loop,
+    )
+
+
+# --- athlete list ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AthleteRow:
+    athlete: Athlete
+    assignment: AthleteProgram | None
+    position: Position | None
+    adherence: Adherence | None
+    last_workout: dt.date | None
+    unreviewed: int
+
+
+def athlete_list(*, user: User, query: str = "") -> list[AthleteRow]:
+    """Two queries whatever the number of athletes: athletes with their aggregates, then their
+    active primary programs with session counts."""
+    today = timezone.localdate()
+    primaries = _assignments_with_counts(today).filter(role=ProgramRole.PRIMARY)
+    athletes = (
+        athletes_visible_to(user)
+        .select_related("coach")
+        .annotate(
+            last_workout=Max("workouts__date"),
+            unreviewed=Count("workouts", filter=Q(workouts__review__isnull=True)),
+        )
+        .prefetch_related(Prefetch("assignments", queryset=primaries, to_attr="active_primaries"))
+        .order_by("name", "pk")
+    )
+    term = query.strip()
+    if term:
+        athletes = athletes.filter(Q(name__icontains=term) | Q(sport__icontains=term))
+    rows = []
+    for athlete in athletes:
+        active: list[AthleteProgram] = getattr(athlete, "active_primaries", [])
+        assignment = active[0] if active else None
+        rows.append(
+            AthleteRow(
+                athlete=athlete,
+                assignment=assignment,
+                position=_position(assignment) if assignment else None,
+                adherence=compute_adherence(
+                    assignment=assignment,
+                    logged_recent=getattr(assignment, "logged_recent", 0),
+                    today=today,
+                )
+                if assignment
+                else None,
+                last_workout=athlete.last_workout,
+                unreviewed=athlete.unreviewed,
+            )
+        )
+    return rows
+
+
+# --- today's prescription ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrescribedRow:
+    prescribed: PrescribedSet
+    training_max: Decimal | None
+    target_weight: Decimal | None
+
+    @property
+    def exercise(self) -> Exercise:
+        return self.prescribed.exercise
+
+    @property
+    def needs_tm(self) -> bool:
+        return self.prescribed.percentage is not None and self.training_max is None
+
+
+@dataclass(frozen=True)
+class PrescribedChunk:
+    """Consecutive identical prescribed sets, shown as one "3×5 · 150 lbs" chip."""
+
+    count: int
+    first: PrescribedRow
+
+    @property
+    def amrap(self) -> bool:
+        return self.first.prescribed.is_amrap
+
+
+def _chunk_key(row: PrescribedRow) -> tuple[object, ...]:
+    p = row.prescribed
+    return (p.reps, p.rep_type, p.percentage, p.absolute_weight, row.target_weight, p.target_rpe)
+
+
+@dataclass(frozen=True)
+class PrescribedExercise:
+    exercise: Exercise
+    rows: list[PrescribedRow]
+
+    @property
+    def chunks(self) -> list[PrescribedChunk]:
+        chunks: list[PrescribedChunk] = []
+        for row in self.rows:
+            if chunks and _chunk_key(chunks[-1].first) == _chunk_key(row):
+                chunks[-1] = PrescribedChunk(count=chunks[-1].count + 1, first=chunks[-1].first)
+            else:
+                chunks.append(PrescribedChunk(count=1, first=row))
+        return chunks
+
+    @property
+    def notes(self) -> str:
+        seen: list[str] = []
+        for row in self.rows:
+            if row.prescribed.notes and row.prescribed.notes not in seen:
+                seen.append(row.prescribed.notes)
+        return " · ".join(seen)
+
+
+@dataclass(frozen=True)
+class Prescription:
+    assignment: AthleteProgram
+    position: Position
+    exercises: list[PrescribedExercise]
+
+    @property
+    def rows(self) -> list[PrescribedRow]:
+        return [row for group in self.exercises for row in group.rows]
+
+    @property
+    def missing_training_maxes(self) -> list[Exercise]:
+        missing: dict[int, Exercise] = {}
+        for row in self.rows:
+            if row.needs_tm:
+                missing.setdefault(row.exercise.pk, row.exercise)
+        return list(missing.values())
+
+
+def current_training_maxes(
+    tms: list[TrainingMax], today: dt.date | None = None
+) -> dict[int, TrainingMax]:
+    """exercise id → the TM in force today (latest effective date not after today)."""
+    day = today or timezone.localdate()
+    current: dict[int, TrainingMax] = {}
+    for tm in tms:
+        if tm.effective_date > day:
+            continue
+        held = current.get(tm.exercise_id)
+        if held is None or tm.effective_date > held.effective_date:
+            current[tm.exercise_id] = tm
+    return current
+
+
+def build_prescription(
+    *,
+    assignment: AthleteProgram,
+    position: Position,
+    sets: list[PrescribedSet],
+    tms: dict[int, TrainingMax],
+    increment: Decimal,
+) -> Prescription:
+    groups: dict[int, PrescribedExercise] = {}
+    for prescribed in sets:
+        tm = tms.get(prescribed.exercise_id)
+        target: Decimal | None = None
+        if prescribed.percentage is not None:
+            if tm is not None:
+                target = target_load(
+                    training_max=tm.weight, percentage=prescribed.percentage, increment=increment
+                )
+        elif prescribed.absolute_weight is not None:
+            target = prescribed.absolute_weight
+        group = groups.setdefault(
+            prescribed.exercise_id, PrescribedExercise(exercise=prescribed.exercise, rows=[])
+        )
+        group.rows.append(
+            PrescribedRow(
+                prescribed=prescribed,
+                training_max=tm.weight if tm is not None else None,
+                target_weight=target,
+            )
+        )
+    return Prescription(assignment=assignment, position=position, exercises=list(groups.values()))
+
+
+def _session_sets(template_id: int, position: Position) -> list[PrescribedSet]:
+    return list(
+        PrescribedSet.objects.filter(template_id=template_id, week=position.week, day=position.day)
+        .select_related("exercise")
+        .order_by("sort_order", "exercise__name", "exercise_id", "set_number")
+    )
+
+
+def prescription_for(athlete: Athlete) -> Prescription | None:
+    """The session the athlete trains next, with target loads from today's TMs."""
+    today = timezone.localdate()
+    assignment = (
+        _assignments_with_counts(today).filter(athlete=athlete, role=ProgramRole.PRIMARY).first()
+    )
+    if assignment is None:
+        return None
+    position = _position(assignment)
+    if position.block_complete:
+        return Prescription(assignment=assignment, position=position, exercises=[])
+    sets = _session_sets(assignment.template_id, position)
+    tms = current_training_maxes(
+        list(
+            TrainingMax.objects.filter(
+                athlete=athlete, exercise_id__in={s.exercise_id for s in sets}
+            )
+        ),
+        today,
+    )
+    return build_prescription(
+        assignment=assignment, position=position, sets=sets, tms=tms, increment=plate_increment()
+    )
+
+
+# --- the athlete page --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainingMaxSummary:
+    exercise: Exercise
+    current: TrainingMax | None
+    history: list[TrainingMax]  # newest first
+
+    @property
+    def previous(self) -> TrainingMax | None:
+        if self.current is None:
+            return None
+        older = [tm for tm in self.history if tm.effective_date < self.current.effective_date]
+        return older[0] if older else None
+
+    @property
+    def change(self) -> Decimal | None:
+        prev = self.previous
+        if self.current is None or prev is None:
+            return None
+        return self.current.weight - prev.weight
+
+    @property
+    def rows(self) -> list[tuple[TrainingMax, Decimal | None]]:
+        """Each value with its change from the one before it."""
+        return [
+            (tm, tm.weight - self.history[i + 1].weight if i + 1 < len(self.history) else None)
+            for i, tm in enumerate(self.history)
+        ]
+
+    @property
+    def upcoming(self) -> list[TrainingMax]:
+        if self.current is None:
+            return list(self.history)
+        return [tm for tm in self.history if tm.effective_date > self.current.effective_date]
+
+
+def summarize_training_maxes(tms: list[TrainingMax]) -> list[TrainingMaxSummary]:
+    by_exercise: dict[int, list[TrainingMax]] = defaultdict(list)
+    for tm in tms:
+        by_exercise[tm.exercise_id].append(tm)
+    current = current_training_maxes(tms)
+    summaries = [
+        TrainingMaxSummary(
+            exercise=history[0].exercise,
+            current=current.get(exercise_id),
+            history=sorted(history, key=lambda t: t.effective_date, reverse=True),
+        )
+        for exercise_id, history in by_exercise.items()
+    ]
+    return sorted(summaries, key=lambda s: s.exercise.name.lower())
+
+
+@dataclass
+class AthletePage:
+    athlete: Athlete
+    can_manage: bool
+    can_log: bool
+    show_private: bool
+    equipment: list[Equipment]
+    missing_equipment: list[Equipment]
+    primary: AthleteProgram | None
+    supplemental: list[AthleteProgram]
+    position: Position | None
+    adherence: Adherence | None
+    prescription: Prescription | None
+    recent_workouts: list[Workout]
+    workout_count: int
+    notes: list[AthleteNote]
+    training_maxes: list[TrainingMaxSummary]
+    body_weights: list[BodyWeight]
+    goal_history: list[GoalHistory]
+    tier_history: list[TierHistory]
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def latest_body_weight(self) -> BodyWeight | None:
+        return self.body_weights[0] if self.body_weights else None
+
+    @property
+    def body_weight_change(self) -> Decimal | None:
+        if len(self.body_weights) < 2:
+            return None
+        return self.body_weights[0].weight - self.body_weights[-1].weight
+
+
+def can_manage(user: User, athlete: Athlete) -> bool:
+    return athletes_managed_by(user).filter(pk=athlete.pk).exists()
+
+
+def workouts_with_sets(qs: QuerySet[Workout]) -> QuerySet[Workout]:
+    return qs.select_related("review", "review__coach", "assignment__template").prefetch_related(
+        # Logged order (pk), so a page shows the exercises in the order they were trained.
+        Prefetch("sets", queryset=WorkoutSet.objects.select_related("exercise").order_by("pk"))
+    )
+
+
+def notes_for(*, user: User, athlete: Athlete, show_private: bool) -> list[AthleteNote]:
+    qs = AthleteNote.objects.filter(athlete=athlete).select_related("author")
+    if not show_private:
+        qs = qs.filter(is_private=False)
+    return list(qs.order_by("-is_pinned", "-date", "-pk")[:RECENT_NOTES])
+
+
+def athlete_page(*, user: User, athlete: Athlete) -> AthletePage:
+    """Everything on the athlete page, in a fixed number of queries (about a dozen)."""
+    today = timezone.localdate()
+    manage = can_manage(user, athlete)
+    # Private notes are for coaches; an athlete (even a staff one looking at their own record
+    # without coaching rights) never sees them.
+    show_private = manage
+    equipment = list(athlete.equipment.order_by("name"))
+    assignments = list(_assignments_with_counts(today).filter(athlete=athlete))
+    primary = next((a for a in assignments if a.role == ProgramRole.PRIMARY), None)
+    supplemental = [a for a in assignments if a.role != ProgramRole.PRIMARY]
+
+    tms = list(
+        TrainingMax.objects.filter(athlete=athlete)
+        .select_related("exercise")
+        .order_by("exercise__name", "-effective_date")
+    )
+    position = _position(primary) if primary else None
+    prescription = None
+    missing_equipment: list[Equipment] = []
+    adherence = None
+    if primary is not None and position is not None:
+        adherence = compute_adherence(
+            assignment=primary,
+            logged_recent=getattr(primary, "logged_recent", 0),
+            today=today,
+        )
+        sets = [] if position.block_complete else _session_sets(primary.template_id, position)
+        prescription = build_prescription(
+            assignment=primary,
+            position=position,
+            sets=sets,
+            tms=current_training_maxes(tms, today),
+            increment=plate_increment(),
+        )
+        owned = {e.pk for e in equipment}
+        missing_equipment = list(
+            Equipment.objects.filter(
+                exercise_links__optional=False,
+                exercise_links__exercise__prescribed_sets__template_id=primary.template_id,
+            )
+            .exclude(pk__in=owned)
+            .distinct()
+            .order_by("name")
+        )
+
+    recent = list(
+        workouts_with_sets(Workout.objects.filter(athlete=athlete)).order_by("-date", "-pk")[
+            :RECENT_WORKOUTS
+        ]
+    )
+    return AthletePage(
+        athlete=athlete,
+        can_manage=manage,
+        can_log=manage or athlete.user_id == user.pk,
+        show_private=show_private,
+        equipment=equipment,
+        missing_equipment=missing_equipment,
+        primary=primary,
+        supplemental=supplemental,
+        position=position,
+        adherence=adherence,
+        prescription=prescription,
+        recent_workouts=recent,
+        workout_count=Workout.objects.filter(athlete=athlete).count(),
+        notes=notes_for(user=user, athlete=athlete, show_private=show_private),
+        training_maxes=summarize_training_maxes(tms),
+        body_weights=list(
+            BodyWeight.objects.filter(athlete=athlete).order_by("-date")[:RECENT_BODY_WEIGHTS]
+        ),
+        goal_history=list(
+            GoalHistory.objects.filter(athlete=athlete)
+            .select_related("changed_by")
+            .order_by("-changed_at", "-pk")[:HISTORY_ROWS]
+        ),
+        tier_history=list(
+            TierHistory.objects.filter(athlete=athlete)
+            .select_related("changed_by")
+            .order_by("-changed_at", "-pk")[:HISTORY_ROWS]
+        ),
+    )
+
+
+# --- other pages -------------------------------------------------------------------------------
+
+
+def workout_for(*, athlete: Athlete, pk: int) -> Workout:
+    return get_object_or_404(workouts_with_sets(Workout.objects.filter(athlete=athlete)), pk=pk)
+
+
+def workout_history(*, athlete: Athlete) -> QuerySet[Workout]:
+    """All of an athlete's workouts, newest first, ready for pagination (two queries a page)."""
+    return workouts_with_sets(Workout.objects.filter(athlete=athlete)).order_by("-date", "-pk")
+
+
+def exercise_choices() -> list[tuple[int, str]]:
+    return list(Exercise.objects.order_by("name").values_list("pk", "name"))
+
+
+def program_choices(athlete: Athlete) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Global templates and the athlete's own, grouped for a <select>."""
+    templates = list(
+        ProgramTemplate.objects.filter(Q(owner__isnull=True) | Q(owner=athlete)).order_by(
+            "name", "pk"
+        )
+    )
+
+    def label(t: ProgramTemplate) -> str:
+        loop = "loops" if t.is_loop else "block"
+        return f"{t.name} — {t.num_weeks} wk × {t.num_days} days/wk ({loop})"
+
+    groups = [
+        (f"{athlete.name}'s own programs", [(t.pk, label(t)) for t in templates if t.owner_id]),
+        ("Global programs", [(t.pk, label(t)) for t in templates if not t.owner_id]),
+    ]
+    return [(name, choices) for name, choices in groups if choices]
+
+
+def equipment_groups(athlete: Athlete) -> list[tuple[str, list[Equipment]]]:
+    """All equipment, the items the athlete's active programs need first."""
+    everything = list(Equipment.objects.order_by("name"))
+    needed_ids = set(
+        Equipment.objects.filter(
+            exercise_links__optional=False,
+            exercise_links__exercise__prescribed_sets__template__assignments__athlete=athlete,
+            exercise_links__exercise__prescribed_sets__template__assignments__is_active=True,
+        ).values_list("pk", flat=True)
+    )
+    needed = [e for e in everything if e.pk in needed_ids]
+    rest = [e for e in everything if e.pk not in needed_ids]
+    groups = []
+    if needed:
+        groups.append(("Needed by the current program", needed))
+    if rest:
+        groups.append(("Other equipment" if needed else "Equipment", rest))
+    return groups
+
+
+def tm_exercise_choices(athlete: Athlete) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Exercises for a TM: those loaded by percentage in the active programs first."""
+    everything = exercise_choices()
+    program_ids = set(
+        PrescribedSet.objects.filter(
+            template__assignments__athlete=athlete,
+            template__assignments__is_active=True,
+            percentage__isnull=False,
+        ).values_list("exercise_id", flat=True)
+    )
+    with_tm = set(TrainingMax.objects.filter(athlete=athlete).values_list("exercise_id", flat=True))
+    first = program_ids | with_tm
+    groups = [
+        ("In the program or with a TM", [c for c in everything if c[0] in first]),
+        ("All exercises", [c for c in everything if c[0] not in first]),
+    ]
+    return [(name, choices) for name, choices in groups if choices]
+
+
+def training_max_history(*, athlete: Athlete) -> list[TrainingMaxSummary]:
+    return summarize_training_maxes(
+        list(TrainingMax.objects.filter(athlete=athlete).select_related("exercise"))
+    )
+
+
+def body_weight_history(*, athlete: Athlete, limit: int = 100) -> list[BodyWeight]:
+    return list(BodyWeight.objects.filter(athlete=athlete).order_by("-date")[:limit])
