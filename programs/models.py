@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -253,3 +254,73 @@ class ProgressionRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise} +{self.increment} per cycle"
+
+
+class ImportStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved"
+    DISCARDED = "discarded", "Discarded"
+
+
+class ImportSource(models.TextChoices):
+    UPLOAD = "upload", "File upload"
+    COMMAND = "command", "Management command"
+    GENERATOR = "generator", "Generator"
+    PARSER = "parser", "Free-text parser"
+
+
+class ImportDraft(models.Model):
+    """A catalog on its way in: the parsed file plus every choice made in the preview.
+
+    Kept in the database, not the session, so a reload or a second tab loses nothing. `catalog` is
+    the normalised CatalogJSON as parsed (never edited); the coach's choices live beside it —
+    `mapping` holds only names they changed by hand, `set_edits` the sets they edited — so the
+    preview can show what was proposed and what was changed.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # String reference: the catalog never imports athlete code. Empty = a global import.
+    athlete = models.ForeignKey(
+        "athletes.Athlete",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="import_drafts",
+    )
+    source = models.CharField(
+        max_length=10, choices=ImportSource.choices, default=ImportSource.UPLOAD
+    )
+    filename = models.CharField(max_length=255, blank=True, default="")
+    catalog = models.JSONField()
+    warnings = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    set_edits = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.DRAFT
+    )
+    result = models.JSONField(default=dict, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["created_by", "status"], name="import_draft_owner_status_idx")
+        ]
+
+    def __str__(self) -> str:
+        target = f" for {self.athlete}" if self.athlete_id else ""
+        return f"Import {self.pk}{target} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:import_preview", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ImportStatus.DRAFT

@@ -41,6 +41,9 @@ SECRET_KEY = _secret_key
 # Reserved for encrypting secret application settings; see settings_app.
 REPLOG_SECRET_KEY = env.str("REPLOG_SECRET_KEY", default="")
 
+# Load programs/seed/catalog.json after `migrate` when the catalog is empty. Tests turn it off.
+REPLOG_SEED_ON_MIGRATE = bool(_env_or_fail("REPLOG_SEED_ON_MIGRATE", bool, True))
+
 ALLOWED_HOSTS = list(
     _env_or_fail("ALLOWED_HOSTS", list, ["127.0.0.1", "localhost"] if DEBUG else [])
 )

@@ -1,0 +1,159 @@
+"""Reads of the catalog app. Each selector does its own select/prefetch."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from programs.access import drafts_visible_to, programs_visible_to
+from programs.catalog.preview import Preview, build_preview
+from programs.models import (
+    Equipment,
+    Exercise,
+    ExerciseEquipment,
+    ImportDraft,
+    PrescribedSet,
+    ProgramTemplate,
+    ProgressionRule,
+)
+from programs.services import effective_catalog
+
+EXERCISE_PAGE_LIMIT = 500
+
+
+def exercise_list(
+    *, query: str = "", pattern: str = "", equipment_id: int | None = None
+) -> QuerySet[Exercise]:
+    qs = Exercise.objects.prefetch_related(
+        Prefetch(
+            "equipment_links",
+            queryset=ExerciseEquipment.objects.select_related("equipment").order_by(
+                "equipment__name"
+            ),
+        )
+    )
+    if query:
+        # Aliases are a JSON list; a text search over it finds "DB Bench" too.
+        qs = qs.filter(Q(name__icontains=query) | Q(aliases__icontains=query))
+    if pattern:
+        qs = qs.filter(movement_pattern=pattern)
+    if equipment_id:
+        qs = qs.filter(equipment_links__equipment_id=equipment_id)
+    return qs.order_by("name").distinct()[:EXERCISE_PAGE_LIMIT]
+
+
+def equipment_all() -> QuerySet[Equipment]:
+    return Equipment.objects.order_by("name")
+
+
+def exercise_detail(*, pk: int, user: Any) -> tuple[Exercise, list[ProgramTemplate]]:
+    exercise = (
+        Exercise.objects.prefetch_related(
+            Prefetch(
+                "equipment_links",
+                queryset=ExerciseEquipment.objects.select_related("equipment").order_by(
+                    "equipment__name"
+                ),
+            )
+        )
+        .filter(pk=pk)
+        .get()
+    )
+    programs = list(
+        programs_visible_to(user)
+        .filter(sets__exercise=exercise)
+        .select_related("owner")
+        .distinct()
+        .order_by("name")[:50]
+    )
+    return exercise, programs
+
+
+def program_list(*, user: Any, query: str = "") -> QuerySet[ProgramTemplate]:
+    qs = (
+        programs_visible_to(user)
+        .select_related("owner")
+        .annotate(set_count=Count("sets", distinct=True))
+        .order_by("owner_id", "name")
+    )
+    if query:
+        qs = qs.filter(name__icontains=query)
+    return qs
+
+
+@dataclass
+class GridCell:
+    sets: list[PrescribedSet]
+
+
+@dataclass
+class GridWeek:
+    week: int
+    week_type: str
+    coach_notes: str
+    days: list[list[PrescribedSet]]
+
+
+def program_detail(*, pk: int, user: Any) -> tuple[ProgramTemplate, list[GridWeek]]:
+    template = (
+        programs_visible_to(user)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "sets",
+                queryset=PrescribedSet.objects.select_related("exercise").order_by(
+                    "week", "day", "sort_order", "exercise__name", "set_number"
+                ),
+            ),
+            Prefetch(
+                "progression_rules",
+                queryset=ProgressionRule.objects.select_related("exercise").order_by(
+                    "exercise__name"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+    return template, program_grid(template)
+
+
+def program_grid(template: ProgramTemplate) -> list[GridWeek]:
+    cells: dict[tuple[int, int], list[PrescribedSet]] = defaultdict(list)
+    for ps in template.sets.all():
+        cells[(ps.week, ps.day)].append(ps)
+    info = {w.get("week"): w for w in template.weeks or [] if isinstance(w, dict)}
+    return [
+        GridWeek(
+            week=w,
+            week_type=str(info.get(w, {}).get("week_type") or ""),
+            coach_notes=str(info.get(w, {}).get("coach_notes") or ""),
+            days=[cells.get((w, d), []) for d in range(1, template.num_days + 1)],
+        )
+        for w in range(1, template.num_weeks + 1)
+    ]
+
+
+def draft_for_user(*, pk: int, user: Any) -> ImportDraft:
+    return drafts_visible_to(user).select_related("athlete", "created_by").get(pk=pk)
+
+
+def drafts_recent(*, user: Any, limit: int = 10) -> list[ImportDraft]:
+    return list(
+        drafts_visible_to(user)
+        .select_related("athlete", "created_by")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def draft_preview(draft: ImportDraft) -> Preview:
+    edits = {k: v for k, v in (draft.set_edits or {}).items() if isinstance(v, dict)}
+    return build_preview(
+        data=effective_catalog(draft),
+        overrides=draft.mapping or {},
+        edited=edits,
+        stored_warnings=draft.warnings or [],
+        athlete_id=draft.athlete_id,
+    )
