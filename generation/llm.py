@@ -238,6 +238,14 @@ def _lib() -> ModuleType:
     return _litellm
 
 
+def preload_in_background() -> threading.Thread:
+    """Import LiteLLM on a daemon thread, so that the first packet or LLM call of a freshly
+    started web process or worker does not wait for it (the import costs seconds of CPU)."""
+    thread = threading.Thread(target=_lib, name="litellm-preload", daemon=True)
+    thread.start()
+    return thread
+
+
 def count_tokens(text: str, *, model: str = "gpt-4o-mini") -> int:
     """Tokens in `text` by LiteLLM's counter (tiktoken for OpenAI-style models). The first call
     in a process pays LiteLLM's import (seconds)."""

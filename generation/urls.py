@@ -1,9 +1,30 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from generation import views  # noqa: F401
+from generation import views
 
 app_name = "generation"
 
 urlpatterns: list = []
+
+_RUN = "athletes/<int:athlete_pk>/runs/<int:run_pk>/"
+urlpatterns += [
+    path("athletes/<int:athlete_pk>/generate/", views.generate, name="generate"),
+    path("athletes/<int:athlete_pk>/runs/", views.run_history, name="history"),
+    path(_RUN, views.run_detail, name="run"),
+    path(f"{_RUN}approve/", views.run_approve, name="approve"),
+    path(f"{_RUN}reject/", views.run_reject, name="reject"),
+    path(f"{_RUN}rename/", views.run_rename, name="rename"),
+    path(f"{_RUN}sets/<int:set_id>/edit/", views.set_edit, name="set_edit"),
+    path(f"{_RUN}sets/<int:set_id>/swap/", views.set_swap, name="set_swap"),
+    path(f"{_RUN}sets/<int:set_id>/add/", views.set_add, name="set_add"),
+    path(f"{_RUN}sets/<int:set_id>/remove/", views.set_remove, name="set_remove"),
+    path("drafts/", views.drafts, name="drafts"),
+]
+urlpatterns += [
+    path("test-connection/", views.llm_test_connection, name="test_connection"),
+]
+urlpatterns += [
+    path("athletes/<int:athlete_pk>/context/", views.context_panel, name="context_panel"),
+]

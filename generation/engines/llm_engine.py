@@ -1,0 +1,323 @@
+"""The LLM engine: prompt → LiteLLM (generation.llm) → JSON → checks → one repair → fallback.
+
+1. The prompt (generation.prompts): rules and catalog first, the athlete's packet last.
+2. One call with the answer's pydantic model as structured output (`response_format`).
+3. The answer's JSON is found (plain, in a ```json fence, or inside prose: the outermost object),
+   validated against the answer schema (draft_schema), turned into a CatalogJSON document and run
+   through the catalog pipeline (`parse_catalog(strict=True)`: structure, the percentage unit)
+   and the hard constraints (generation.constraints).
+4. If that fails, ONE repair round: the previous answer and the list of problems go back as a
+   follow-up message, and the new answer is checked the same way.
+5. A second failure, or any LLMError (bad key, unknown model, unreachable, rate limited, out of
+   credit, timeout, an answer cut at the token limit, a malformed response), and the built-in
+   rules engine drafts the program instead, labelled "LLM failed: <reason> — rules-engine draft
+   shown". The coach always gets a usable draft.
+
+Tokens and cost are summed over every call made, fallback or not: they were spent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from generation import prompts
+from generation.constraints import enforce
+from generation.engines.base import Draft, EngineName, GenerationRequest, Usage
+from generation.engines.draft_schema import DraftAnswer, validation_messages
+from generation.llm import ErrorKind, LLMConfig, LLMError, LLMResult, complete
+from programs.catalog.parse import parse_catalog
+
+if TYPE_CHECKING:
+    from generation.context import Packet
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_TEMPLATE = "LLM failed: {reason} — rules-engine draft shown"
+MAX_REASON_CHARS = 400
+TOKENS_PER_SET_ROW = 80  # one prescribed set as JSON (measured: 74 compact, 89 indented)
+TYPICAL_ROWS_PER_SESSION = 15  # 5 exercises × 3 sets: below this the budget thins sessions
+
+_THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
+_FENCE = re.compile(r"```[ \t]*(?:json|JSON|javascript)?[ \t]*\n?(.*?)```", re.DOTALL)
+_SCHEMA_WORDS = ("response_format", "response format", "json_schema", "structured output")
+
+
+def extract_json(text: str) -> tuple[dict[str, Any] | None, str]:
+    """The JSON object in a model's answer, or (None, what is wrong).
+
+    Accepts plain JSON, a ```json fenced block, or an object with prose around it; when several
+    objects are present, the outermost (largest) one. Reasoning models' <think> blocks are
+    ignored."""
+    cleaned = _THINK.sub("", text or "").strip()
+    if not cleaned:
+        return None, "The answer was empty."
+    try:
+        value = json.loads(cleaned)
+    except ValueError:
+        pass
+    else:
+        if isinstance(value, dict):
+            return value, ""
+        return None, f"The answer is JSON but not an object ({type(value).__name__})."
+    for block in _FENCE.findall(cleaned):
+        try:
+            value = json.loads(block.strip())
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            return value, ""
+    decoder = json.JSONDecoder()
+    best: tuple[int, dict[str, Any]] | None = None
+    first_error: json.JSONDecodeError | None = None
+    start = cleaned.find("{")
+    while start != -1:
+        try:
+            value, end = decoder.raw_decode(cleaned, start)
+        except json.JSONDecodeError as exc:
+            first_error = first_error or exc
+            start = cleaned.find("{", start + 1)
+            continue
+        if isinstance(value, dict) and (best is None or end - start > best[0]):
+            best = (end - start, value)
+        start = cleaned.find("{", end)
+    if best is not None:
+        return best[1], ""
+    if first_error is not None:
+        return None, (
+            f"The answer is not valid JSON: {first_error.msg} at line {first_error.lineno}, "
+            f"column {first_error.colno}."
+        )
+    return None, "The answer holds no JSON object."
+
+
+@dataclass
+class Checked:
+    """One answer after every check: usable when `errors` is empty."""
+
+    catalog: dict[str, Any] = field(default_factory=dict)
+    reasoning: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _for_the_model(message: str) -> str:
+    # Catalog paths name the wrapped document; the model wrote {"program": …}.
+    return message.replace("programs[0].", "program.").replace("programs[0]:", "program:")
+
+
+def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Checked:
+    """Everything an answer must pass, with messages the model can act on."""
+    data, problem = extract_json(text)
+    if data is None:
+        return Checked(errors=[problem + " Answer with one JSON object only."])
+    try:
+        answer = DraftAnswer.model_validate(data)
+    except ValidationError as exc:
+        return Checked(errors=validation_messages(exc))
+    catalog = answer.to_catalog()
+    parsed = parse_catalog(catalog, strict=True)
+    if not parsed.ok or parsed.data is None:
+        # The hard constraints too, so that one repair round can fix everything at once
+        # (enforce copes with a draft the parser rejected).
+        errors = [_for_the_model(str(i)) for i in parsed.errors]
+        errors += enforce(catalog, packet, request).errors
+        return Checked(errors=list(dict.fromkeys(errors)))
+    # Warnings about what the parser changed (fractions read as percentages, rounding) exist
+    # only on this first pass: the stored draft is already normalised, so they must travel on
+    # the draft or nobody sees them.
+    again = {str(i) for i in parse_catalog(parsed.data, strict=True).warnings}
+    warnings = [str(i) for i in parsed.warnings if str(i) not in again]
+    result = enforce(parsed.data, packet, request)
+    if not result.ok:
+        return Checked(errors=result.errors)
+    reasoning = [" ".join(s.split()) for s in answer.reasoning if s.strip()]
+    return Checked(
+        catalog=result.catalog,
+        reasoning=reasoning,
+        warnings=list(dict.fromkeys(warnings + result.warnings)),
+    )
+
+
+class _CheckFailed(Exception):
+    pass
+
+
+def _check(text: str, packet: Packet, request: GenerationRequest) -> Checked:
+    # Whatever a model wrote, the coach still gets a draft: a bug met in the checks is logged
+    # and ends in the rules engine's draft, not in a failed run.
+    try:
+        return check_answer(text, packet, request)
+    except Exception as exc:
+        logger.exception("Checking an LLM answer failed")
+        raise _CheckFailed from exc
+
+
+def _short(errors: list[str]) -> str:
+    text = "; ".join(errors[:2]) + (f" (and {len(errors) - 2} more)" if len(errors) > 2 else "")
+    return text if len(text) <= MAX_REASON_CHARS else text[: MAX_REASON_CHARS - 1] + "…"
+
+
+class LLMEngine:
+    name = EngineName.LLM
+
+    def __init__(self, config: LLMConfig | None = None) -> None:
+        self._config = config
+
+    def generate(self, packet: Packet, request: GenerationRequest) -> Draft:
+        started = time.monotonic()
+        config = self._config or LLMConfig.from_settings()
+        run = _Conversation(config)
+        messages = prompts.build_messages(packet, request, config=config)
+        messages[-1]["content"] += _size_hint(config)
+        try:
+            text = run.call(messages)
+            checked = _check(text, packet, request)
+            if not checked.ok:
+                logger.info(
+                    "LLM answer failed its checks (%d problems); one repair round",
+                    len(checked.errors),
+                )
+                messages = messages + prompts.repair_messages(text, checked.errors)
+                text = run.call(messages)
+                checked = _check(text, packet, request)
+                if not checked.ok:
+                    reason = (
+                        "its answer still did not pass the checks after one repair round — "
+                        + _short(checked.errors)
+                    )
+                    return self._fallback(packet, request, run, messages, reason, started)
+        except LLMError as exc:
+            return self._fallback(packet, request, run, messages, exc.user_message, started)
+        except _CheckFailed:
+            reason = "its answer could not be checked (an internal error, logged)"
+            return self._fallback(packet, request, run, messages, reason, started)
+        usage = run.usage(EngineName.LLM, time.monotonic() - started)
+        return Draft(
+            catalog=checked.catalog,
+            reasoning=checked.reasoning,
+            usage=usage,
+            warnings=checked.warnings + _budget_warning(config, request),
+            prompt=messages,
+            raw_response=run.raw_response(),
+        )
+
+    def _fallback(
+        self,
+        packet: Packet,
+        request: GenerationRequest,
+        run: _Conversation,
+        messages: list[dict[str, Any]],
+        reason: str,
+        started: float,
+    ) -> Draft:
+        from generation.engines.rules import RulesEngine
+
+        logger.warning("LLM engine fell back to the rules engine: %s", reason)
+        draft = RulesEngine().generate(packet, request)
+        draft.fallback_reason = FALLBACK_TEMPLATE.format(reason=reason.strip().rstrip("."))
+        # The draft is the rules engine's; the tokens and money are the LLM's.
+        draft.usage = run.usage(EngineName.RULES, time.monotonic() - started)
+        draft.prompt = messages
+        draft.raw_response = run.raw_response()
+        return draft
+
+
+def _rows_budget(config: LLMConfig) -> int:
+    return max(20, config.max_tokens // TOKENS_PER_SET_ROW)
+
+
+def _budget_warning(config: LLMConfig, request: GenerationRequest) -> list[str]:
+    """Said when the output budget, not the athlete, limits how full the sessions can be."""
+    rows, sessions = _rows_budget(config), request.weeks * request.days_per_week
+    if rows >= sessions * TYPICAL_ROWS_PER_SESSION:
+        return []
+    return [
+        f"The LLM's answer budget ({config.max_tokens} output tokens) holds about {rows} set "
+        f"rows for {sessions} sessions, so sessions may be thinner than usual; raise “Max "
+        "output tokens” in Settings (about "
+        f"{sessions * TYPICAL_ROWS_PER_SESSION * TOKENS_PER_SET_ROW} for this program) if the "
+        "model allows it."
+    ]
+
+
+def _size_hint(config: LLMConfig) -> str:
+    rows = _rows_budget(config)
+    return (
+        f"\nYour whole answer must fit in {config.max_tokens} output tokens — about {rows} set "
+        "rows at most; keep notes short."
+    )
+
+
+class _Conversation:
+    """The calls of one generation: what they cost and what came back."""
+
+    def __init__(self, config: LLMConfig) -> None:
+        self.config = config
+        self.results: list[LLMResult] = []
+        self.answers: list[str] = []
+        self.calls = 0
+        self.model = config.model
+        self.structured = True
+
+    def call(self, messages: list[dict[str, Any]]) -> str:
+        try:
+            result = self._complete(messages)
+        except LLMError as exc:
+            self.calls += max(1, exc.attempts)
+            if exc.result is not None:  # truncated: it answered, and was paid for
+                self.results.append(exc.result)
+                self.answers.append(exc.result.text)
+            else:
+                self.answers.append(f"(no answer: {exc.user_message})")
+            raise
+        self.calls += max(1, result.attempts)
+        self.results.append(result)
+        self.answers.append(result.text)
+        self.model = result.model or self.model
+        return result.text
+
+    def _complete(self, messages: list[dict[str, Any]]) -> LLMResult:
+        if not self.structured:
+            return complete(self.config, messages)
+        try:
+            return complete(self.config, messages, response_format=DraftAnswer)
+        except LLMError as exc:
+            detail = exc.detail.lower()
+            if exc.kind is not ErrorKind.BAD_REQUEST or not any(w in detail for w in _SCHEMA_WORDS):
+                raise
+            # Some OpenAI-compatible servers reject JSON-schema output: the prompt asks for the
+            # same JSON, and the answer is validated anyway.
+            logger.info("Provider refused structured output (%s); asking for plain JSON", detail)
+            self.calls += max(1, exc.attempts)
+            self.structured = False
+            return complete(self.config, messages)
+
+    def usage(self, engine: EngineName, duration: float) -> Usage:
+        return Usage(
+            engine=engine,
+            model=self.model,
+            tokens_in=sum(r.tokens_in for r in self.results),
+            tokens_out=sum(r.tokens_out for r in self.results),
+            cost_usd=sum(r.cost_usd for r in self.results),
+            duration_s=duration,
+            calls=self.calls,
+        )
+
+    def raw_response(self) -> str:
+        if len(self.answers) == 1:
+            return self.answers[0]
+        return "\n\n".join(
+            f"--- answer {n}{' (repair round)' if n > 1 else ''} ---\n{text}"
+            for n, text in enumerate(self.answers, start=1)
+        )

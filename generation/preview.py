@@ -1,0 +1,207 @@
+"""The preview's shape: a run's current catalog as weeks × days × exercises × sets, each with
+the errors and warnings that concern it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from generation import edits
+from generation.models import GenerationRun
+
+
+@dataclass
+class SetView:
+    id: int
+    set_number: int
+    reps: int | None
+    rep_type: str
+    percentage: Any
+    absolute_weight: Any
+    target_rpe: Any
+    notes: str
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    summary: str = ""
+
+    @property
+    def is_amrap(self) -> bool:
+        return self.reps is None
+
+
+@dataclass
+class ExerciseView:
+    name: str
+    sort_order: int
+    sets: list[SetView] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def first_set_id(self) -> int:
+        return self.sets[0].id
+
+
+@dataclass
+class DayView:
+    day: int
+    exercises: list[ExerciseView] = field(default_factory=list)
+
+
+@dataclass
+class WeekView:
+    week: int
+    week_type: str = ""
+    coach_notes: str = ""
+    days: list[DayView] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    name: str
+    description: str
+    num_weeks: int
+    num_days: int
+    is_loop: bool
+    weeks: list[WeekView]
+    general_errors: list[str]
+    general_warnings: list[str]
+    progression_rules: list[dict[str, Any]]
+
+    @property
+    def set_count(self) -> int:
+        return sum(len(e.sets) for w in self.weeks for d in w.days for e in d.exercises)
+
+
+def _int(value: object, default: int = 0) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return default
+
+
+_REP_SUFFIX = {"seconds": " s", "distance": " m", "each_side": " each side"}
+
+
+def _num(value: object) -> str:
+    number = edits.number(value) if value is not None else None
+    return "" if number is None else f"{number:g}"
+
+
+def set_summary(row: dict[str, Any], unit: str) -> str:
+    """ "5 × 75 %", "AMRAP @ 85 %", "30 s", "10 each side @ 16 lbs", "8 @ BW · RPE 8"."""
+    reps = row.get("reps")
+    rep_type = str(row.get("rep_type") or "reps")
+    text = "AMRAP" if reps is None else f"{reps}{_REP_SUFFIX.get(rep_type, '')}"
+    try:
+        pct, absolute, rpe = (
+            _num(row.get("percentage")),
+            _num(row.get("absolute_weight")),
+            _num(row.get("target_rpe")),
+        )
+    except edits.EditError:
+        return text
+    if pct:
+        text += f" @ {pct} %"
+    elif absolute == "0":
+        text += " @ BW"
+    elif absolute:
+        text += f" @ {absolute} {unit}"
+    if rpe:
+        text += f" · RPE {rpe}"
+    return text
+
+
+def build_preview(run: GenerationRun, *, unit: str = "") -> Preview | None:
+    catalog = run.current_catalog
+    if not catalog:
+        return None
+    try:
+        catalog = edits.with_ids(catalog)
+        program = edits.program_of(catalog)
+        rows = edits.sets_of(catalog)
+    except edits.EditError:
+        return None
+
+    by_set: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"errors": [], "warnings": []})
+    by_exercise: dict[str, dict[str, list[str]]] = defaultdict(
+        lambda: {"errors": [], "warnings": []}
+    )
+    general: dict[str, list[str]] = {"errors": [], "warnings": []}
+    for kind, notes in (("errors", run.errors or []), ("warnings", run.warnings or [])):
+        for note in notes:
+            message = str(note.get("message", "")) if isinstance(note, dict) else str(note)
+            if isinstance(note, dict) and isinstance(note.get("set_id"), int):
+                by_set[note["set_id"]][kind].append(message)
+            elif isinstance(note, dict) and note.get("exercise"):
+                by_exercise[str(note["exercise"]).casefold()][kind].append(message)
+            else:
+                general[kind].append(message)
+
+    num_weeks = max(1, _int(program.get("num_weeks"), 1))
+    num_days = max(1, _int(program.get("num_days"), 1))
+    week_info = {_int(w.get("week")): w for w in program.get("weeks") or [] if isinstance(w, dict)}
+    max_week = max([num_weeks, *(_int(r.get("week"), 1) for r in rows)])
+    max_day = max([num_days, *(_int(r.get("day"), 1) for r in rows)])
+    weeks = [
+        WeekView(
+            week=w,
+            week_type=str(week_info.get(w, {}).get("week_type") or ""),
+            coach_notes=str(week_info.get(w, {}).get("coach_notes") or ""),
+            days=[DayView(day=d) for d in range(1, max_day + 1)],
+        )
+        for w in range(1, max_week + 1)
+    ]
+    blocks: dict[tuple[int, int, str], ExerciseView] = {}
+    for row in rows:
+        week, day = _int(row.get("week"), 1), _int(row.get("day"), 1)
+        if week < 1 or day < 1:
+            continue
+        name = str(row.get("exercise") or "?")
+        key = (week, day, name.casefold())
+        block = blocks.get(key)
+        if block is None:
+            block = ExerciseView(name=name, sort_order=_int(row.get("sort_order")))
+            exercise_notes = by_exercise.get(name.casefold())
+            if exercise_notes:
+                block.errors = list(exercise_notes["errors"])
+                block.warnings = list(exercise_notes["warnings"])
+            blocks[key] = block
+            weeks[week - 1].days[day - 1].exercises.append(block)
+        set_id = _int(row.get(edits.SET_ID))
+        notes = by_set.get(set_id, {"errors": [], "warnings": []})
+        block.sets.append(
+            SetView(
+                id=set_id,
+                set_number=_int(row.get("set_number"), 1),
+                reps=row.get("reps"),
+                rep_type=str(row.get("rep_type") or "reps"),
+                percentage=row.get("percentage"),
+                absolute_weight=row.get("absolute_weight"),
+                target_rpe=row.get("target_rpe"),
+                notes=str(row.get("notes") or ""),
+                errors=list(notes["errors"]),
+                warnings=list(notes["warnings"]),
+                summary=set_summary(row, unit),
+            )
+        )
+    for week_view in weeks:
+        for day_view in week_view.days:
+            day_view.exercises.sort(key=lambda e: (e.sort_order, e.name.casefold()))
+            for block in day_view.exercises:
+                block.sets.sort(key=lambda s: s.set_number)
+    return Preview(
+        name=str(program.get("name") or ""),
+        description=str(program.get("description") or ""),
+        num_weeks=num_weeks,
+        num_days=num_days,
+        is_loop=bool(program.get("is_loop")),
+        weeks=weeks,
+        general_errors=general["errors"],
+        general_warnings=general["warnings"],
+        progression_rules=[
+            r for r in program.get("progression_rules") or [] if isinstance(r, dict)
+        ],
+    )

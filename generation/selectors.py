@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from rapidfuzz import fuzz, utils
+
+from athletes.access import athletes_managed_by
+from athletes.models import Athlete, AthleteEquipment, AthleteProgram, ProgramRole
+from generation.models import WORKING_STATUSES, GenerationRun, RunStatus
+from programs.models import Exercise, ExerciseEquipment, ProgramTemplate
+
+# The history and review lists never need the large audit fields; loading them would make a
+# long history page slow for no reason.
+HEAVY_FIELDS: tuple[str, ...] = ("packet", "prompt", "raw_response", "draft", "edited")
+
+
+def current_assignment(athlete: Athlete) -> AthleteProgram | None:
+    return (
+        AthleteProgram.objects.select_related("template")
+        .filter(athlete=athlete, is_active=True, role=ProgramRole.PRIMARY)
+        .first()
+    )
+
+
+def working_run_for(athlete: Athlete) -> GenerationRun | None:
+    return (
+        GenerationRun.objects.filter(athlete=athlete, status__in=WORKING_STATUSES)
+        .defer(*HEAVY_FIELDS)
+        .first()
+    )
+
+
+def run_for_athlete(athlete: Athlete, run_pk: int) -> GenerationRun:
+    return get_object_or_404(
+        GenerationRun.objects.select_related("athlete", "requested_by", "approved_template"),
+        athlete=athlete,
+        pk=run_pk,
+    )
+
+
+def runs_for_athlete(athlete: Athlete) -> QuerySet[GenerationRun]:
+    return (
+        GenerationRun.objects.filter(athlete=athlete)
+        .select_related("requested_by", "approved_template", "decided_by")
+        .defer(*HEAVY_FIELDS)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def drafts_awaiting_review(user: Any) -> QuerySet[GenerationRun]:
+    """Every ready draft of the athletes this user coaches (admins: all), oldest first."""
+    return (
+        GenerationRun.objects.filter(
+            status=RunStatus.READY, athlete__in=athletes_managed_by(user).values("pk")
+        )
+        .select_related("athlete", "requested_by")
+        .defer(*HEAVY_FIELDS)
+        .order_by("created_at", "pk")
+    )
+
+
+def reference_program_choices(athlete: Athlete) -> QuerySet[ProgramTemplate]:
+    """Programs a coach may point the generator at: the global ones and this athlete's own."""
+    return ProgramTemplate.objects.filter(Q(owner__isnull=True) | Q(owner=athlete)).order_by(
+        "owner_id", "name"
+    )
+
+
+def exercises_available_to(athlete: Athlete) -> QuerySet[Exercise]:
+    """Catalog exercises whose every required equipment item the athlete owns."""
+    owned = AthleteEquipment.objects.filter(athlete=athlete).values("equipment_id")
+    missing = ExerciseEquipment.objects.filter(exercise=OuterRef("pk"), optional=False).exclude(
+        equipment_id__in=owned
+    )
+    return Exercise.objects.filter(~Exists(missing)).order_by("name")
+
+
+def swap_choices(athlete: Athlete, exercise_name: str, *, limit: int = 60) -> list[Exercise]:
+    """Exercises the athlete can do, best replacements first: the same movement pattern, then
+    the closest names (the same fuzzy scorer the catalog's name matching uses)."""
+    available = list(exercises_available_to(athlete).only("pk", "name", "movement_pattern"))
+    key = exercise_name.strip().casefold()
+    current = next((e for e in available if e.name.casefold() == key), None)
+    if current is None:
+        current = (
+            Exercise.objects.filter(name__iexact=exercise_name.strip())
+            .only("pk", "name", "movement_pattern")
+            .first()
+        )
+    pattern = current.movement_pattern if current is not None else ""
+
+    def rank(exercise: Exercise) -> tuple[int, float, str]:
+        same = bool(pattern) and exercise.movement_pattern == pattern
+        score = fuzz.WRatio(exercise_name, exercise.name, processor=utils.default_process)
+        return (0 if same else 1, -score, exercise.name.casefold())
+
+    ranked = sorted((e for e in available if e.name.casefold() != key), key=rank)
+    return ranked[:limit]
