@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ImproperlyConfigured
 from pydantic import ValidationError
 
 from generation import prompts
@@ -176,7 +177,12 @@ class LLMEngine:
 
     def generate(self, packet: Packet, request: GenerationRequest) -> Draft:
         started = time.monotonic()
-        config = self._config or LLMConfig.from_settings()
+        try:
+            config = self._config or LLMConfig.from_settings()
+        except ImproperlyConfigured as exc:  # an invalid REPLOG_LLM_* value, named in the message
+            config = LLMConfig(provider="", model="")
+            run = _Conversation(config)
+            return self._fallback(packet, request, run, [], str(exc), started)
         run = _Conversation(config)
         messages = prompts.build_messages(packet, request, config=config)
         messages[-1]["content"] += _size_hint(config)

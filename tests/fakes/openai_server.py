@@ -180,8 +180,12 @@ class FakeLLMServer:
         handler = _make_handler(self)
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
+        # A short poll interval: shutdown() waits for the loop, and every test stops a server.
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="fake-llm-server", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-llm-server",
+            daemon=True,
         )
         self._thread.start()
         return self
