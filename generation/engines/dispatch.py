@@ -1,12 +1,27 @@
-"""Which engine drafts a program: the coach's choice, or automatically the LLM when one is
-configured and the built-in rules engine otherwise."""
+"""Which engine drafts a program — the coach's choice, or automatically the LLM when one is
+configured and the built-in rules engine otherwise — and the hard constraints every draft then
+passes, whichever engine wrote it (generation.constraints.enforce).
+
+Constraint errors, decided here:
+- a draft from the LLM that still breaks a hard constraint (the LLM engine already enforces
+  them and repairs once, so this is defence in depth) is replaced by a rules-engine draft,
+  labelled like the LLM engine's own fallback ("LLM failed: … — rules-engine draft shown");
+- a rules-engine draft that breaks one raises `DraftRejected`: nothing the coach could fix in
+  the preview, and no better engine to fall back to. Its message says what broke;
+  generation.services turns it into a failed run showing that message.
+
+Enforcing is idempotent: a draft the LLM engine already enforced comes back unchanged, and a
+warning the draft already carries is not added twice.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 from typing import TYPE_CHECKING, Any
 
+from generation.constraints import enforce
 from generation.engines.base import Draft, EngineChoice, EngineName, GenerationRequest
 from generation.engines.rules import RulesEngine
 from settings_app.registry import setting_str
@@ -16,11 +31,22 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+FALLBACK_LABEL = "LLM failed: {reason} — rules-engine draft shown"
+ERRORS_SHOWN = 3
+
 
 class EngineUnavailable(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class DraftRejected(EngineUnavailable):
+    """A draft that breaks hard constraints no engine is left to fix."""
+
+    def __init__(self, message: str, errors: list[str]) -> None:
+        super().__init__(message)
+        self.errors = errors
 
 
 def llm_configured() -> bool:
@@ -61,6 +87,7 @@ def describe_engine(choice: EngineChoice | str = EngineChoice.AUTO) -> str:
 
 
 def generate_draft(packet: Packet, request: GenerationRequest) -> Draft:
+    """A draft from the chosen engine that passes the hard constraints (see the module doc)."""
     engine = engine_for(request.engine)
     if engine is EngineName.LLM:
         if not llm_configured():
@@ -72,7 +99,46 @@ def generate_draft(packet: Packet, request: GenerationRequest) -> Draft:
         if engine_class is None:
             draft = RulesEngine().generate(packet, request)
             draft.fallback_reason = "the LLM engine is not available in this installation"
-            return draft
+            return checked(draft, packet, request)
         result: Draft = engine_class().generate(packet, request)
-        return result
-    return RulesEngine().generate(packet, request)
+        return checked(result, packet, request)
+    return checked(RulesEngine().generate(packet, request), packet, request)
+
+
+def checked(draft: Draft, packet: Packet, request: GenerationRequest) -> Draft:
+    """The draft with the hard constraints applied: its catalog as enforced, their warnings
+    added once; errors handled as the module doc says."""
+    result = enforce(draft.catalog, packet, request)
+    if result.errors:
+        shown = "; ".join(e.rstrip(".") for e in result.errors[:ERRORS_SHOWN])
+        if len(result.errors) > ERRORS_SHOWN:
+            shown += f" (and {len(result.errors) - ERRORS_SHOWN} more)"
+        if draft.usage.engine == EngineName.LLM:
+            logger.warning("LLM draft broke hard constraints; rules engine instead: %s", shown)
+            fallback = RulesEngine().generate(packet, request)
+            fallback.fallback_reason = FALLBACK_LABEL.format(
+                reason=f"its draft broke hard constraints ({shown})"
+            )
+            # The draft is the rules engine's; the tokens and money were the LLM's.
+            fallback.usage = dataclasses.replace(
+                draft.usage,
+                engine=EngineName.RULES,
+                duration_s=draft.usage.duration_s + fallback.usage.duration_s,
+            )
+            fallback.prompt, fallback.raw_response = draft.prompt, draft.raw_response
+            return checked(fallback, packet, request)
+        logger.warning("Rules-engine draft broke hard constraints: %s", result.errors)
+        # What the engine itself could not do (an exercise left out) is usually the cause.
+        noted = " ".join(draft.warnings[:ERRORS_SHOWN])
+        raise DraftRejected(
+            f"The draft breaks hard constraints that could not be fixed: {shown}."
+            + (f" {noted}" if noted else "")
+            + " Check the athlete's equipment, tier and the exercise catalog, then generate "
+            "again.",
+            result.errors,
+        )
+    draft.catalog = result.catalog
+    for warning in result.warnings:
+        if warning not in draft.warnings:
+            draft.warnings.append(warning)
+    return draft
