@@ -205,7 +205,8 @@ REGISTRY: tuple[Setting, ...] = (
         "",
         "LLM",
         "System prompt override",
-        "Replaces the built-in system prompt when not empty.",
+        "Replaces the built-in coaching rules of the system prompt when not empty; the "
+        "answer-format section is always kept, since answers in any other form would fail.",
     ),
     Setting(
         "generation.max_concurrency",

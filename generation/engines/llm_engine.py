@@ -3,11 +3,13 @@
 1. The prompt (generation.prompts): rules and catalog first, the athlete's packet last.
 2. One call with the answer's pydantic model as structured output (`response_format`).
 3. The answer's JSON is found (plain, in a ```json fence, or inside prose: the outermost object),
-   validated against the answer schema (draft_schema), turned into a CatalogJSON document and run
-   through the catalog pipeline (`parse_catalog(strict=True)`: structure, the percentage unit)
-   and the hard constraints (generation.constraints).
+   validated against the compact answer schema (draft_schema), expanded into a CatalogJSON
+   document and run through the catalog pipeline (`parse_catalog(strict=True)`: structure, the
+   percentage unit) and the hard constraints (generation.constraints).
 4. If that fails, ONE repair round: the previous answer and the list of problems go back as a
-   follow-up message, and the new answer is checked the same way.
+   follow-up message — every problem at the path of the compact answer the model wrote
+   ("program.exercises[2].plan[0].sets[1][1] (Back Squat day 1, week 1, set 2, percentage): …")
+   — and the new answer is checked the same way.
 5. A second failure, or any LLMError (bad key, unknown model, unreachable, rate limited, out of
    credit, timeout, an answer cut at the token limit, a malformed response), and the built-in
    rules engine drafts the program instead, labelled "LLM failed: <reason> — rules-engine draft
@@ -31,7 +33,12 @@ from pydantic import ValidationError
 from generation import prompts
 from generation.constraints import enforce
 from generation.engines.base import Draft, EngineName, GenerationRequest, Usage
-from generation.engines.draft_schema import DraftAnswer, validation_messages
+from generation.engines.draft_schema import (
+    DraftAnswer,
+    Locator,
+    expand,
+    validation_messages,
+)
 from generation.llm import ErrorKind, LLMConfig, LLMError, LLMResult, complete
 from programs.catalog.parse import parse_catalog
 
@@ -42,8 +49,14 @@ logger = logging.getLogger(__name__)
 
 FALLBACK_TEMPLATE = "LLM failed: {reason} — rules-engine draft shown"
 MAX_REASON_CHARS = 400
-TOKENS_PER_SET_ROW = 80  # one prescribed set as JSON (measured: 74 compact, 89 indented)
-TYPICAL_ROWS_PER_SESSION = 15  # 5 exercises × 3 sets: below this the budget thins sessions
+# The answer's cost in output tokens, measured on the demo month (Tommy's Month 4, 310 sets, in
+# tests/generation/test_llm_engine.py): in the compact format the program costs ~8 tokens a set
+# written tightly and ~15 pretty-printed (one CatalogJSON row cost 75–90). Budgets assume the
+# pretty worst case.
+TOKENS_PER_SET = 15
+ANSWER_OVERHEAD_TOKENS = 1_000  # reasoning, description, week plan, progression rules
+TYPICAL_SETS_PER_SESSION = 20  # the demo programs' sessions: below this the budget thins them
+MIN_SETS_BUDGET = 20
 
 _THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```[ \t]*(?:json|JSON|javascript)?[ \t]*\n?(.*?)```", re.DOTALL)
@@ -112,36 +125,38 @@ class Checked:
         return not self.errors
 
 
-def _for_the_model(message: str) -> str:
-    # Catalog paths name the wrapped document; the model wrote {"program": …}.
-    return message.replace("programs[0].", "program.").replace("programs[0]:", "program:")
-
-
 def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Checked:
-    """Everything an answer must pass, with messages the model can act on."""
+    """Everything an answer must pass, with messages the model can act on in its own format."""
     data, problem = extract_json(text)
     if data is None:
         return Checked(errors=[problem + " Answer with one JSON object only."])
     try:
         answer = DraftAnswer.model_validate(data)
     except ValidationError as exc:
-        return Checked(errors=validation_messages(exc))
-    catalog = answer.to_catalog()
+        return Checked(errors=validation_messages(exc, data))
+    expansion = expand(answer)
+    if expansion.errors and not expansion.origins:
+        return Checked(errors=expansion.errors)
+    catalog = expansion.catalog
     parsed = parse_catalog(catalog, strict=True)
-    if not parsed.ok or parsed.data is None:
+    if not parsed.ok or parsed.data is None or expansion.errors:
         # The hard constraints too, so that one repair round can fix everything at once
         # (enforce copes with a draft the parser rejected).
-        errors = [_for_the_model(str(i)) for i in parsed.errors]
-        errors += enforce(catalog, packet, request).errors
-        return Checked(errors=list(dict.fromkeys(errors)))
+        result = enforce(parsed.data or catalog, packet, request)
+        where = Locator(expansion, result.replaced)
+        issues = [(i.path, i.message) for i in parsed.errors]
+        return Checked(errors=expansion.errors + where.problems(issues, result.errors))
     # Warnings about what the parser changed (fractions read as percentages, rounding) exist
     # only on this first pass: the stored draft is already normalised, so they must travel on
     # the draft or nobody sees them.
     again = {str(i) for i in parse_catalog(parsed.data, strict=True).warnings}
-    warnings = [str(i) for i in parsed.warnings if str(i) not in again]
     result = enforce(parsed.data, packet, request)
+    where = Locator(expansion, result.replaced)
     if not result.ok:
-        return Checked(errors=result.errors)
+        return Checked(errors=where.problems([], result.errors))
+    warnings = [
+        where.for_the_coach(i.path, i.message) for i in parsed.warnings if str(i) not in again
+    ]
     reasoning = [" ".join(s.split()) for s in answer.reasoning if s.strip()]
     return Checked(
         catalog=result.catalog,
@@ -239,29 +254,32 @@ class LLMEngine:
         return draft
 
 
-def _rows_budget(config: LLMConfig) -> int:
-    return max(20, config.max_tokens // TOKENS_PER_SET_ROW)
+def sets_budget(config: LLMConfig) -> int:
+    """How many sets fit in the model's answer, in the compact format."""
+    room = config.max_tokens - ANSWER_OVERHEAD_TOKENS
+    return max(MIN_SETS_BUDGET, room // TOKENS_PER_SET)
 
 
 def _budget_warning(config: LLMConfig, request: GenerationRequest) -> list[str]:
     """Said when the output budget, not the athlete, limits how full the sessions can be."""
-    rows, sessions = _rows_budget(config), request.weeks * request.days_per_week
-    if rows >= sessions * TYPICAL_ROWS_PER_SESSION:
+    budget, sessions = sets_budget(config), request.weeks * request.days_per_week
+    if budget >= sessions * TYPICAL_SETS_PER_SESSION:
         return []
+    needed = ANSWER_OVERHEAD_TOKENS + sessions * TYPICAL_SETS_PER_SESSION * TOKENS_PER_SET
     return [
-        f"The LLM's answer budget ({config.max_tokens} output tokens) holds about {rows} set "
-        f"rows for {sessions} sessions, so sessions may be thinner than usual; raise “Max "
-        "output tokens” in Settings (about "
-        f"{sessions * TYPICAL_ROWS_PER_SESSION * TOKENS_PER_SET_ROW} for this program) if the "
-        "model allows it."
+        f"The LLM's answer budget ({config.max_tokens} output tokens) holds about {budget} sets "
+        f"for {sessions} sessions, so sessions may be thinner than usual; raise “Max output "
+        f"tokens” in Settings (about {needed} for this program) if the model allows it."
     ]
 
 
 def _size_hint(config: LLMConfig) -> str:
-    rows = _rows_budget(config)
+    budget = sets_budget(config)
     return (
-        f"\nYour whole answer must fit in {config.max_tokens} output tokens — about {rows} set "
-        "rows at most; keep notes short."
+        f"\nYour whole answer must fit in {config.max_tokens} output tokens: room for about "
+        f"{budget} sets in the compact format (a set costs about {TOKENS_PER_SET} tokens; the "
+        "reasoning has its own reserve). Keep notes short, and give weeks with the same sets "
+        "one plan entry."
     )
 
 

@@ -200,9 +200,21 @@ def recorded(name: str) -> str:
     return (DATA / name).read_text(encoding="utf-8")
 
 
-def tommy_answer() -> dict[str, Any]:
-    """A correct answer for Tommy (2 weeks × 2 days), as the model writes it."""
+def tommy_compact() -> dict[str, Any]:
+    """A correct answer for Tommy (2 weeks × 2 days, 34 sets), as the model writes it: the
+    compact answer format (generation.engines.draft_schema)."""
     return copy.deepcopy(json.loads(recorded("answer_tommy.json")))
+
+
+def tommy_answer() -> dict[str, Any]:
+    """The same answer with its program expanded to CatalogJSON — {"reasoning", "program"} —
+    the draft the constraint tests start from."""
+    from generation.engines.draft_schema import DraftAnswer, expand
+
+    compact = tommy_compact()
+    expansion = expand(DraftAnswer.model_validate(compact))
+    assert not expansion.errors, expansion.errors
+    return {"reasoning": compact["reasoning"], "program": expansion.catalog["programs"][0]}
 
 
 def all_rows(catalog_or_answer: dict[str, Any]) -> list[dict[str, Any]]:
