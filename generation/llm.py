@@ -126,6 +126,9 @@ class LLMConfig:
     num_ctx: int = 16384
     retry_base_delay: float = 1.0
     retry_max_delay: float = 30.0
+    # The shared limit across every worker (generation/ratelimit.py); None = not limited, for a
+    # config built by hand rather than from the settings.
+    requests_per_minute: int | None = None
 
     @classmethod
     def from_settings(cls) -> LLMConfig:
@@ -141,6 +144,7 @@ class LLMConfig:
             timeout_seconds=float(setting_int("llm.timeout_seconds")),
             max_retries=setting_int("llm.max_retries"),
             num_ctx=setting_int("llm.ollama_num_ctx"),
+            requests_per_minute=setting_int("generation.requests_per_minute"),
         )
 
     @property
@@ -313,6 +317,13 @@ def complete(
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _timeout_error(budget, attempts - 1)
+        if config.requests_per_minute:
+            # Every request to the provider, retries included, takes a slot shared by all
+            # workers; no slot before the deadline raises RateLimitTimeout (an LLMError).
+            from generation import ratelimit  # it imports this module
+
+            ratelimit.acquire(deadline=deadline, per_minute=config.requests_per_minute)
+            remaining = deadline - time.monotonic()
         kwargs = {**base, "timeout": remaining, "max_retries": 0}
         call_started = time.monotonic()
         try:
@@ -337,6 +348,11 @@ def complete(
                 error.user_message += f" Gave up: a retry would pass the {budget:g} s deadline."
                 error.args = (error.user_message,)
                 raise error from None
+            if error.kind is ErrorKind.RATE_LIMITED and config.requests_per_minute:
+                from generation import ratelimit
+
+                # Hold every worker back, not only this one, before the provider says 429 again.
+                ratelimit.back_off(seconds=wait)
             time.sleep(wait)
             continue
         result = _result(response, config, time.monotonic() - call_started, attempts)
