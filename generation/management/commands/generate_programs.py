@@ -226,13 +226,23 @@ class Command(BaseCommand):
                 + (f" in {processes} processes" if processes > 1 else "")
                 + " (background workers may take some runs too)…"
             )
-            batch.wait_for_runs(
-                run_ids,
-                concurrency=concurrency,
-                processes=processes,
-                progress=progress,
-                poll_s=max(0.01, float(options["poll_interval"])),
-            )
+            try:
+                batch.wait_for_runs(
+                    run_ids,
+                    concurrency=concurrency,
+                    processes=processes,
+                    progress=progress,
+                    poll_s=max(0.01, float(options["poll_interval"])),
+                )
+            except KeyboardInterrupt:
+                progress.close()
+                raise CommandError(
+                    f"Interrupted. Queued runs stay queued for the background workers; runs "
+                    "that were executing here are marked failed once past their deadline "
+                    f"(retry them with: manage.py generate_programs --batch {batch_id} "
+                    "--retry-failed --wait).",
+                    returncode=130,
+                ) from None
         elif run_ids:
             self._say(
                 "The background worker executes the runs (manage.py db_worker; `make run` starts "

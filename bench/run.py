@@ -1,0 +1,559 @@
+"""`make bench`: batch generation against a local fake LLM, on a throwaway database.
+
+    .venv/bin/python bench/run.py                          # SQLite, 100 athletes, 0.5 s latency
+    .venv/bin/python bench/run.py --latency 2              # the issue's figure (slower)
+    .venv/bin/python bench/run.py --athletes 20 --concurrency 1,5
+    .venv/bin/python bench/run.py --database-url postgres://replog:replog@127.0.0.1:5432/replog
+
+It seeds N athletes with months of history, points the LLM settings at a fake OpenAI-compatible
+server on 127.0.0.1 that answers every request after `--latency` seconds with a valid draft,
+then runs `manage.py generate_programs --engine llm --wait` once per concurrency level and
+measures: wall time, throughput, efficiency (ideal N × latency ÷ concurrency, over measured),
+our overhead per generation outside the LLM call, packet and prompt sizes, a 1,000-set catalog
+import, and packet assembly for 6 vs 12 months of history. Prints a table and writes
+bench/results/latest-<sqlite|postgresql>.json. The database (a temp SQLite file, or a database
+`replog_bench` created on the given PostgreSQL server) is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import platform
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.harness import open_throwaway  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+ADR_PROMPT_TOKENS = (8_000, 12_000)
+BENCH_DAYS, BENCH_WEEKS = 3, 4
+
+# The draft the fake model returns: 4 weeks × 3 days, five exercises a day, loads as a model
+# would write them. Barbell lifts every bench athlete's program already uses, plus bodyweight
+# work anyone can do.
+DAY_PLAN: dict[int, list[tuple[str, int | None, float | None, float | None, str]]] = {
+    1: [
+        ("Back Squat", 5, 75, None, "reps"),
+        ("Bench Press", 5, 75, None, "reps"),
+        ("Walking Lunge", 10, None, 0, "each_side"),
+        ("Push-Up", 12, None, 0, "reps"),
+        ("Plank", 45, None, 0, "seconds"),
+    ],
+    2: [
+        ("Bench Press", 3, 80, None, "reps"),
+        ("Back Squat", 3, 80, None, "reps"),
+        ("Nordic Hamstring Curl", 6, None, 0, "reps"),
+        ("Feet-Elevated Push-Up", 10, None, 0, "reps"),
+        ("Side Plank", 30, None, 0, "seconds"),
+    ],
+    3: [
+        ("Back Squat", 5, 70, None, "reps"),
+        ("Bench Press", 8, 70, None, "reps"),
+        ("Bulgarian Split Squat", 8, None, 0, "each_side"),
+        ("Glute Bridge", 12, None, 0, "reps"),
+        ("Dead Bug", 10, None, 0, "each_side"),
+    ],
+}
+
+
+def fake_answer() -> dict[str, Any]:
+    """The answer in the LLM engine's compact format (generation/engines/draft_schema.py): one
+    entry per exercise and day, its sets week by week as [reps, %, weight, target RPE]."""
+    exercises: list[dict[str, Any]] = []
+    for day, plan in DAY_PLAN.items():
+        for name, reps, pct, weight, rep_type in plan:
+            weeks = []
+            for week in range(1, BENCH_WEEKS + 1):
+                bump = 2.5 * (week - 1) if week < BENCH_WEEKS else -10
+                value = [
+                    reps,
+                    pct + bump if pct is not None else None,
+                    weight,
+                    7.5 if pct is not None else None,
+                ]
+                weeks.append({"weeks": [week], "sets": [value] * 3})
+            exercises.append(
+                {"day": day, "exercise": name, "rep_type": rep_type, "notes": None, "plan": weeks}
+            )
+    return {
+        "reasoning": [
+            "Back Squat +2.5 % a week from 75 %: avg RPE 7.4 and 96 % completion last block.",
+            "Bench Press ramps the same way: RPE stable at 7.6 over the last 6 sessions.",
+            "Week 4 is a deload (−10 %): a fixed block of four weeks.",
+            "Walking Lunge and Bulgarian Split Squat keep single-leg work without extra load.",
+        ],
+        "program": {
+            "name": "Next block",
+            "description": "Four weeks of strength with a deload week.",
+            "num_weeks": BENCH_WEEKS,
+            "num_days": BENCH_DAYS,
+            "is_loop": False,
+            "audience": "adult",
+            "weeks": [],
+            "exercises": exercises,
+            "progression_rules": [
+                {"exercise": "Back Squat", "increment": 10},
+                {"exercise": "Bench Press", "increment": 5},
+            ],
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+
+def pct(values: Sequence[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
+
+
+class LLMTimer:
+    """Time spent inside generation.llm.complete, per generation run. Appended to a file, one
+    line per call, so that forked batch processes (--processes) report to the parent too."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.local = threading.local()
+        self.lock = threading.Lock()
+
+    def clear(self) -> None:
+        self.path.write_text("")
+
+    def by_run(self) -> dict[int, float]:
+        totals: dict[int, float] = {}
+        for line in self.path.read_text().splitlines():
+            run_id, seconds = line.split()
+            totals[int(run_id)] = totals.get(int(run_id), 0.0) + float(seconds)
+        return totals
+
+    def wrap_execute(self, execute: Callable[..., str]) -> Callable[..., str]:
+        def timed(*, run_id: int) -> str:
+            self.local.run_id = run_id
+            try:
+                return execute(run_id=run_id)
+            finally:
+                self.local.run_id = None
+
+        return timed
+
+    def wrap_complete(self, complete: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return complete(*args, **kwargs)
+            finally:
+                run_id = getattr(self.local, "run_id", None)
+                if run_id is not None:
+                    line = f"{run_id} {time.perf_counter() - started:.6f}\n"
+                    with self.lock, self.path.open("a") as fh:
+                        fh.write(line)
+
+        return timed
+
+
+@contextmanager
+def instrumented(timer: LLMTimer) -> Iterator[None]:
+    from generation import batch
+    from generation.engines import llm_engine
+
+    saved = (batch.generation_execute, llm_engine.complete)
+    batch.generation_execute = timer.wrap_execute(batch.generation_execute)
+    llm_engine.complete = timer.wrap_complete(llm_engine.complete)
+    try:
+        yield
+    finally:
+        batch.generation_execute, llm_engine.complete = saved
+
+
+def prompt_tokens(messages: list[dict[str, Any]]) -> int:
+    from generation.llm import count_tokens
+
+    text = ""
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, list):
+            content = "".join(str(part.get("text", "")) for part in content)
+        text += f"{message.get('role', '')}\n{content}\n"
+    return int(count_tokens(text))
+
+
+def run_batch(
+    concurrency: int, latency: float, server: Any, timer: LLMTimer, processes: int = 1
+) -> dict[str, Any]:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from generation.models import GenerationRun, RunStatus
+
+    server.reset()
+    timer.clear()
+    before = set(GenerationRun.objects.values_list("pk", flat=True))
+    out = io.StringIO()
+    started = time.perf_counter()
+    failed = ""
+    try:
+        with instrumented(timer):
+            call_command(
+                "generate_programs",
+                "--coach",
+                "bench-coach",
+                "--engine",
+                "llm",
+                "--days",
+                str(BENCH_DAYS),
+                "--weeks",
+                str(BENCH_WEEKS),
+                "--no-loop",
+                "--concurrency",
+                str(concurrency),
+                "--processes",
+                str(min(processes, concurrency)),
+                "--wait",
+                # Progress polls hold the interpreter lock too: not more often than needed.
+                "--poll-interval",
+                "0.25",
+                stdout=out,
+            )
+    except CommandError as exc:
+        failed = str(exc)
+    wall = time.perf_counter() - started
+    llm_by_run = timer.by_run()
+    runs = list(
+        GenerationRun.objects.exclude(pk__in=before).values(
+            "pk", "status", "engine_used", "duration_s", "fallback_reason", "packet", "prompt"
+        )
+    )
+    n = len(runs)
+    ready_llm = [r for r in runs if r["status"] == RunStatus.READY and r["engine_used"] == "llm"]
+    overhead = [
+        r["duration_s"] - llm_by_run[r["pk"]]
+        for r in runs
+        if r["duration_s"] is not None and r["pk"] in llm_by_run
+    ]
+    llm_wait = list(llm_by_run.values())
+    ideal = n * latency / concurrency
+    packets = [int(r["packet"]["meta"]["token_estimate"]) for r in runs if r["packet"]]
+    prompts = [prompt_tokens(r["prompt"]) for r in runs[:10] if r["prompt"]]
+    return {
+        "concurrency": concurrency,
+        "processes": min(processes, concurrency),
+        "runs": n,
+        "ready_llm": len(ready_llm),
+        "fallbacks": sum(1 for r in runs if r["fallback_reason"]),
+        "llm_requests": len(server.requests),
+        "wall_s": round(wall, 3),
+        "throughput_per_min": round(n / wall * 60, 1) if wall else None,
+        "ideal_s": round(ideal, 3),
+        "efficiency": round(ideal / wall, 3) if wall else None,
+        "overhead_median_ms": round(statistics.median(overhead) * 1000, 1) if overhead else None,
+        "overhead_p95_ms": round(pct(overhead, 95) * 1000, 1) if overhead else None,
+        "llm_call_median_s": round(statistics.median(llm_wait), 3) if llm_wait else None,
+        "packet_tokens_median": int(statistics.median(packets)) if packets else None,
+        "packet_tokens_max": max(packets) if packets else None,
+        "prompt_tokens_median": int(statistics.median(prompts)) if prompts else None,
+        "prompt_tokens_max": max(prompts) if prompts else None,
+        "failed": failed,
+    }
+
+
+def catalog_import_1000() -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programs.catalog.matching import propose_mapping
+    from programs.catalog.parse import parse_catalog
+    from programs.services import catalog_import
+
+    names = [
+        "Back Squat",
+        "Bench Press",
+        "Deadlift",
+        "Overhead Press",
+        "Barbell Row",
+        "Chin-Up",
+        "Walking Lunge",
+        "Push-Up",
+        "Plank",
+        "Glute Bridge",
+    ]
+    sets = [
+        {
+            "exercise": name,
+            "week": week,
+            "day": day,
+            "set_number": number,
+            "reps": 5,
+            "rep_type": "reps",
+            "percentage": 75 if order < 5 else None,
+            "absolute_weight": None if order < 5 else 0,
+            "sort_order": order,
+            "notes": None,
+        }
+        for week in range(1, 5)
+        for day in range(1, 6)
+        for order, name in enumerate(names)
+        for number in range(1, 6)
+    ]
+    document = {
+        "type": "catalog",
+        "version": "1.1",
+        "programs": [
+            {
+                "name": "Bench Import 1000",
+                "description": None,
+                "num_weeks": 4,
+                "num_days": 5,
+                "is_loop": True,
+                "audience": "adult",
+                "prescribed_sets": sets,
+                "progression_rules": [{"exercise": "Back Squat", "increment": 10}],
+            }
+        ],
+    }
+    raw = json.dumps(document).encode()
+    with CaptureQueriesContext(connection) as whole:
+        started = time.perf_counter()
+        parsed = parse_catalog(raw)
+        if not parsed.ok or parsed.catalog is None:
+            raise SystemExit(f"bench catalog does not parse: {parsed.errors[:3]}")
+        decisions = propose_mapping(parsed.catalog).decide()
+        if not decisions.complete:
+            raise SystemExit(f"bench catalog does not map: {decisions.unresolved[:3]}")
+        mapped = time.perf_counter()
+        with CaptureQueriesContext(connection) as writes:
+            result = catalog_import(catalog=parsed.catalog, mapping=decisions)
+        done = time.perf_counter()
+    return {
+        "sets": result.sets_created,
+        "total_s": round(done - started, 3),
+        "parse_and_map_s": round(mapped - started, 3),
+        "import_s": round(done - mapped, 3),
+        "queries_total": len(whole.captured_queries),
+        "queries_import": len(writes.captured_queries),
+    }
+
+
+def packet_assembly() -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from athletes.models import Athlete
+    from bench.seed import seed_athletes
+    from generation.context import build_packet
+
+    out: dict[str, Any] = {}
+    for months, weeks in ((6, 26), (12, 52)):
+        seed_athletes(1, weeks=weeks, coach_username=f"bench-{months}m", prefix=f"P{months} ")
+        athlete = Athlete.objects.get(coach__username=f"bench-{months}m")
+        build_packet(athlete)  # warm caches (settings, imports)
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            packet = build_packet(athlete)
+            times.append(time.perf_counter() - started)
+        with CaptureQueriesContext(connection) as queries:
+            build_packet(athlete)
+        out[f"{months}_months"] = {
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "queries": len(queries.captured_queries),
+            "tokens": int(packet.meta.token_estimate),
+            "workouts": athlete.workouts.count(),
+        }
+    out["ratio_12_to_6"] = round(out["12_months"]["median_ms"] / out["6_months"]["median_ms"], 2)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+def print_report(report: dict[str, Any]) -> None:
+    meta = report["meta"]
+    print()
+    print(
+        f"RepLog bench — {meta['database']} · {meta['athletes']} athletes × {meta['months']} months"
+        f" · fake LLM latency {meta['latency_s']} s · seeded in {meta['seed_s']} s"
+    )
+    header = (
+        "conc",
+        "procs",
+        "runs",
+        "llm ok",
+        "wall s",
+        "ideal s",
+        "effic.",
+        "per min",
+        "overhead med ms",
+        "p95 ms",
+        "llm call s",
+    )
+    rows = [header]
+    for b in report["batches"]:
+        rows.append(
+            (
+                str(b["concurrency"]),
+                str(b["processes"]),
+                str(b["runs"]),
+                str(b["ready_llm"]),
+                f"{b['wall_s']:.1f}",
+                f"{b['ideal_s']:.1f}",
+                f"{b['efficiency']:.2f}",
+                f"{b['throughput_per_min']:.0f}",
+                f"{b['overhead_median_ms']}",
+                f"{b['overhead_p95_ms']}",
+                f"{b['llm_call_median_s']}",
+            )
+        )
+    widths = [max(len(r[c]) for r in rows) for c in range(len(header))]
+    for n, row in enumerate(rows):
+        print("  ".join(cell.rjust(widths[c]) for c, cell in enumerate(row)))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    first = report["batches"][0] if report["batches"] else {}
+    if first:
+        low, high = ADR_PROMPT_TOKENS
+        print(
+            f"Packet: median {first['packet_tokens_median']:,} tokens, max "
+            f"{first['packet_tokens_max']:,}. Whole prompt: median "
+            f"{first['prompt_tokens_median']:,}, max {first['prompt_tokens_max']:,} tokens "
+            f"(original ADR: {low:,}–{high:,})."
+        )
+    imp = report["catalog_import"]
+    print(
+        f"Catalog import of {imp['sets']:,} sets: {imp['total_s']:.2f} s "
+        f"(parse+map {imp['parse_and_map_s']:.2f} s, import {imp['import_s']:.2f} s), "
+        f"{imp['queries_total']} queries ({imp['queries_import']} in the import)."
+    )
+    pa = report["packet_assembly"]
+    print(
+        f"Packet assembly: 6 months {pa['6_months']['median_ms']} ms "
+        f"({pa['6_months']['queries']} queries), 12 months {pa['12_months']['median_ms']} ms "
+        f"({pa['12_months']['queries']} queries): ratio {pa['ratio_12_to_6']}."
+    )
+    for b in report["batches"]:
+        if b["failed"]:
+            print(f"!! concurrency {b['concurrency']}: {b['failed']}")
+    print(f"JSON: {report['meta']['json']}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--athletes", type=int, default=100)
+    parser.add_argument("--months", type=int, default=6, help="history per athlete")
+    parser.add_argument(
+        "--concurrency",
+        default="1,5,10,20",
+        help="comma-separated levels, e.g. 1,5,10,20",
+    )
+    parser.add_argument("--latency", type=float, default=0.5, help="fake LLM seconds per call")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="generate_programs --processes (threads of one process share one CPU)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="postgres://user:pass@host:port/db — the bench creates and drops its own "
+        "database `replog_bench` on that server",
+    )
+    parser.add_argument("--output", type=Path, help="JSON path (default bench/results/…)")
+    args = parser.parse_args(argv)
+    try:
+        levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
+    except ValueError:
+        parser.error("--concurrency takes numbers separated by commas, e.g. 1,5,10")
+    if not levels or min(levels) < 1 or args.athletes < 1 or args.latency < 0:
+        parser.error("--athletes and --concurrency must be at least 1, --latency at least 0")
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
+
+    from tests.fakes.openai_server import FakeLLMServer, FakeReply
+
+    answer = json.dumps(fake_answer())
+    reply = FakeReply(
+        content=answer,
+        delay=args.latency,
+        prompt_tokens=6_000,
+        completion_tokens=len(answer) // 4,
+    )
+    server = FakeLLMServer(default=reply).start()
+    env = {
+        "REPLOG_LLM_PROVIDER": "openai_compatible",
+        "REPLOG_LLM_MODEL": "fake-model",
+        "REPLOG_LLM_BASE_URL": server.openai_base_url,
+        "REPLOG_LLM_MAX_RETRIES": "0",
+        "REPLOG_LLM_TIMEOUT_SECONDS": str(int(max(60, args.latency * 10))),
+        # The bench measures our throughput, not the limits: nothing may throttle it.
+        "REPLOG_GENERATION_REQUESTS_PER_MINUTE": "100000",
+        "REPLOG_GENERATION_MAX_CONCURRENCY": str(max(max(levels), 20)),
+        "REPLOG_GENERATION_COACH_RUNS_PER_HOUR": "0",
+        "REPLOG_GENERATION_RUN_DEADLINE_SECONDS": "86400",
+    }
+    try:
+        with open_throwaway(args.database_url, name="replog_bench", env=env) as db:
+            from bench.seed import seed_athletes
+
+            started = time.perf_counter()
+            seeded = seed_athletes(args.athletes, weeks=round(args.months * 52 / 12))
+            seed_s = time.perf_counter() - started
+            print(
+                f"Seeded {len(seeded.athletes)} athletes, {seeded.workouts:,} workouts, "
+                f"{seeded.sets:,} sets in {seed_s:.1f} s ({db.vendor}).",
+                flush=True,
+            )
+            # Pay the one-off costs (LiteLLM's import, first connections) before measuring.
+            from generation.llm import count_tokens
+
+            count_tokens("warm up")
+            timer = LLMTimer(db.directory / "llm-calls.txt")
+            batches = []
+            for level in levels:
+                print(f"Batch of {args.athletes} at concurrency {level}…", flush=True)
+                batches.append(run_batch(level, args.latency, server, timer, args.processes))
+            report: dict[str, Any] = {
+                "meta": {
+                    "database": db.vendor,
+                    "athletes": args.athletes,
+                    "months": args.months,
+                    "latency_s": args.latency,
+                    "processes": args.processes,
+                    "seed_s": round(seed_s, 1),
+                    "workouts": seeded.workouts,
+                    "sets": seeded.sets,
+                    "python": platform.python_version(),
+                    "machine": platform.machine(),
+                    "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                },
+                "batches": batches,
+                "catalog_import": catalog_import_1000(),
+                "packet_assembly": packet_assembly(),
+            }
+    finally:
+        server.stop()
+    path = args.output or RESULTS / f"latest-{report['meta']['database']}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report["meta"]["json"] = str(path)
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    print_report(report)
+    return 1 if any(b["failed"] for b in report["batches"]) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

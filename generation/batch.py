@@ -1,0 +1,738 @@
+"""Batch generation: the next-program drafts of many athletes at once (generate_programs).
+
+Every athlete gets an ordinary GenerationRun from `generation_request` — the service behind the
+Generate page — so a batch's drafts wait in "Drafts awaiting review" and are previewed, edited,
+approved or rejected one by one; nothing is approved here. The runs are enqueued as normal
+tasks, so any worker may take them, and an operator who waits executes them here as well with a
+pool of threads (optionally in forked processes). Either way a run is executed by
+`generation_execute`, whose atomic queued → assembling claim lets exactly one of the pool threads,
+the processes and the workers run it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import multiprocessing
+import queue
+import secrets
+import statistics
+import string
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from athletes.models import Athlete, AthleteProgram, AthleteTier, ProgramRole, User
+from generation.engines.base import EngineChoice, GenerationRequest
+from generation.engines.dispatch import engine_for, llm_configured
+from generation.models import FINISHED_STATUSES, WORKING_STATUSES, GenerationRun, RunStatus
+from generation.ratelimit import retrying_locked
+from generation.selectors import HEAVY_FIELDS, working_run_for
+from generation.services import (
+    MAX_DAYS,
+    MAX_WEEKS,
+    GenerationError,
+    RunInProgress,
+    athlete_program_names,
+    default_request_for,
+    generation_execute,
+    generation_recover_stuck,
+    generation_request,
+)
+from settings_app.registry import BY_KEY, setting_int
+from settings_app.resolution import settings_scope
+
+logger = logging.getLogger(__name__)
+
+NAME_FIELDS: tuple[str, ...] = ("current_next", "athlete", "date")
+DEFAULT_NAME_TEMPLATE = "{current_next}"
+
+
+class BatchError(Exception):
+    """A batch that cannot start as asked; `message` tells the operator what to change."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------------------
+# Selection
+
+
+def select_athletes(
+    *,
+    athlete_ids: Sequence[int] = (),
+    coach: str | None = None,
+    tier: str | None = None,
+    all_active: bool = False,
+) -> list[Athlete]:
+    """The athletes matching every given filter, by name. At least one filter is required, so a
+    forgotten flag never means "everyone"."""
+    if not (athlete_ids or coach or tier or all_active):
+        raise BatchError(
+            "Choose the athletes: --athlete ID …, --coach USERNAME, --tier TIER or --all-active "
+            "(they combine)."
+        )
+    athletes = Athlete.objects.select_related("coach")
+    if athlete_ids:
+        wanted = set(athlete_ids)
+        found = set(Athlete.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        missing = sorted(wanted - found)
+        if missing:
+            raise BatchError(f"No athlete with id {', '.join(str(m) for m in missing)}.")
+        athletes = athletes.filter(pk__in=wanted)
+    if coach:
+        user = User.objects.filter(username=coach).first()
+        if user is None:
+            raise BatchError(f"No user named “{coach}” (--coach takes a username).")
+        athletes = athletes.filter(coach=user)
+    if tier:
+        if tier not in AthleteTier.values:
+            raise BatchError(f"Unknown tier “{tier}”; one of: {', '.join(AthleteTier.values)}.")
+        athletes = athletes.filter(tier=tier)
+    if all_active:
+        active = AthleteProgram.objects.filter(
+            athlete=OuterRef("pk"), is_active=True, role=ProgramRole.PRIMARY
+        )
+        athletes = athletes.filter(Exists(active))
+    return list(athletes.order_by("name", "pk"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Names and requests
+
+
+def check_name_template(template: str) -> None:
+    """Refuse a template that could not name a program, before anything is created."""
+    if not template.strip():
+        raise BatchError("--name-template is empty.")
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError as exc:
+        raise BatchError(
+            f"--name-template {template!r} is not a valid template ({exc}); write a literal "
+            "brace as {{ or }}."
+        ) from None
+    unknown = [f for f in fields if f not in NAME_FIELDS]
+    if unknown:
+        allowed = ", ".join("{" + f + "}" for f in NAME_FIELDS)
+        raise BatchError(
+            f"--name-template uses {', '.join('{' + u + '}' for u in unknown)}; "
+            f"the placeholders are {allowed}."
+        )
+
+
+def render_name(template: str, *, athlete: Athlete, current_next: str, today: dt.date) -> str:
+    """{current_next} = the auto-incremented name after the athlete's current program
+    ("… Month 3" → "… Month 4"), {athlete} = the athlete's name, {date} = today (ISO)."""
+    return template.format(
+        current_next=current_next, athlete=athlete.name, date=today.isoformat()
+    ).strip()
+
+
+@dataclass(frozen=True)
+class Overrides:
+    engine: EngineChoice = EngineChoice.AUTO
+    days: int | None = None
+    weeks: int | None = None
+    is_loop: bool | None = None
+
+    def check(self) -> None:
+        if self.days is not None and not 1 <= self.days <= MAX_DAYS:
+            raise BatchError(f"--days must be between 1 and {MAX_DAYS}.")
+        if self.weeks is not None and not 1 <= self.weeks <= MAX_WEEKS:
+            raise BatchError(f"--weeks must be between 1 and {MAX_WEEKS}.")
+        if self.engine is EngineChoice.LLM and not llm_configured():
+            raise BatchError(
+                "--engine llm: no LLM is configured (Settings → LLM: provider and model). "
+                "Configure one, or use --engine rules."
+            )
+
+
+@dataclass
+class Item:
+    """One athlete of a batch: what is asked, and what became of it."""
+
+    athlete: Athlete
+    request: GenerationRequest | None = None
+    engine: str = ""
+    problem: str = ""  # why no run was (or would be) created
+    run_id: int | None = None
+    blocking_run_id: int | None = None  # the athlete's run already in progress
+    packet_tokens: int | None = None
+
+
+def plan_batch(
+    athletes: Iterable[Athlete],
+    *,
+    name_template: str = DEFAULT_NAME_TEMPLATE,
+    overrides: Overrides | None = None,
+    today: dt.date | None = None,
+) -> list[Item]:
+    """One request per athlete: the Generate form's defaults (days, weeks and loop of the
+    current program), the templated name, then the operator's overrides."""
+    overrides = overrides or Overrides()
+    check_name_template(name_template)
+    overrides.check()
+    today = today or timezone.localdate()
+    engine = str(engine_for(overrides.engine))
+    items: list[Item] = []
+    for athlete in athletes:
+        base = default_request_for(athlete)
+        request = replace(
+            base,
+            program_name=render_name(
+                name_template, athlete=athlete, current_next=base.program_name, today=today
+            ),
+            days_per_week=overrides.days if overrides.days is not None else base.days_per_week,
+            weeks=overrides.weeks if overrides.weeks is not None else base.weeks,
+            is_loop=overrides.is_loop if overrides.is_loop is not None else base.is_loop,
+            engine=overrides.engine,
+        )
+        items.append(Item(athlete=athlete, request=request, engine=engine))
+    return items
+
+
+def preview_problems(items: Iterable[Item]) -> None:
+    """For a dry run: the refusals that creating the runs would meet, without creating them."""
+    for item in items:
+        assert item.request is not None
+        name = item.request.program_name
+        running = working_run_for(item.athlete)
+        if running is not None:
+            item.problem = "a draft is already being generated for this athlete"
+            item.blocking_run_id = running.pk
+        elif not name:
+            item.problem = "the name template gives an empty name"
+        elif len(name) > 200:
+            item.problem = "the program name is longer than 200 characters"
+        elif name.casefold() in {n.casefold() for n in athlete_program_names(item.athlete)}:
+            item.problem = f"already has a program named “{name}”"
+
+
+def measure_packets(items: Iterable[Item]) -> None:
+    """Assemble each athlete's packet (read-only) to report its size in tokens."""
+    from generation.context import build_packet
+
+    for item in items:
+        item.packet_tokens = int(build_packet(item.athlete).meta.token_estimate)
+
+
+# ---------------------------------------------------------------------------------------------
+# Creating the runs
+
+
+def new_batch_id() -> str:
+    return f"{timezone.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+def effective_concurrency(requested: int | None) -> tuple[int, str]:
+    """(threads to use, a note when the request was capped by generation.max_concurrency)."""
+    cap = setting_int("generation.max_concurrency")
+    if requested is None:
+        return cap, ""
+    if requested < 1:
+        raise BatchError("--concurrency must be at least 1.")
+    if requested > cap:
+        label = BY_KEY["generation.max_concurrency"].label
+        return cap, (
+            f"Concurrency {requested} capped at {cap} by the setting “{label}” "
+            "(generation.max_concurrency)."
+        )
+    return requested, ""
+
+
+def create_runs(
+    items: Sequence[Item],
+    *,
+    batch_id: str,
+    by: User | None = None,
+    enforce_coach_limit: bool = False,
+    concurrency: int = 1,
+) -> None:
+    """Create (and enqueue) one run per item; a refusal (a run already in progress, the coach's
+    hourly limit, a taken name) is recorded on the item, never raised."""
+    for item in items:
+        assert item.request is not None
+        try:
+            run = generation_request(
+                athlete=item.athlete,
+                request=item.request,
+                by=by if by is not None else item.athlete.coach,
+                batch_id=batch_id,
+                enforce_rate_limit=enforce_coach_limit,
+            )
+        except RunInProgress as exc:
+            item.problem = exc.message
+            item.blocking_run_id = exc.run.pk if exc.run is not None else None
+        except GenerationError as exc:
+            item.problem = exc.message
+        else:
+            item.run_id = run.pk
+    extend_queue_deadlines([i.run_id for i in items if i.run_id], concurrency=concurrency)
+
+
+def extend_queue_deadlines(run_ids: Sequence[int], *, concurrency: int) -> None:
+    """A queued run past its deadline is presumed abandoned and failed. In a batch a run
+    legitimately waits for the runs ahead of it, so its deadline grows with its place in the
+    queue: one run deadline per wave of `concurrency` runs."""
+    step = setting_int("generation.run_deadline_seconds")
+    now = timezone.now()
+    waves: dict[int, list[int]] = {}
+    for position, run_id in enumerate(run_ids):
+        waves.setdefault(position // max(1, concurrency), []).append(run_id)
+    for wave, ids in waves.items():
+        if wave == 0:
+            continue  # the first wave starts at once: the ordinary deadline stands
+        GenerationRun.objects.filter(pk__in=ids, status=RunStatus.QUEUED).update(
+            deadline_at=now + dt.timedelta(seconds=step * (wave + 1))
+        )
+
+
+def batch_run_ids(batch_id: str) -> list[int]:
+    return list(
+        GenerationRun.objects.filter(batch_id=batch_id).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def failed_items(batch_id: str) -> list[Item]:
+    """Athletes whose latest run in the batch failed, with that run's request, to try again."""
+    latest: dict[int, GenerationRun] = {}
+    for run in (
+        GenerationRun.objects.filter(batch_id=batch_id)
+        .select_related("athlete__coach")
+        .defer(*HEAVY_FIELDS)
+        .order_by("pk")
+    ):
+        latest[run.athlete_id] = run
+    items = []
+    for run in latest.values():
+        if run.status == RunStatus.FAILED:
+            request = GenerationRequest.from_dict(run.request)
+            items.append(
+                Item(athlete=run.athlete, request=request, engine=str(engine_for(request.engine)))
+            )
+    return sorted(items, key=lambda i: (i.athlete.name, i.athlete.pk))
+
+
+# ---------------------------------------------------------------------------------------------
+# Executing
+
+
+def _execute_one(run_id: int) -> str:
+    # Like a task: settings read once per run. A "database is locked" before the claim changed
+    # nothing, and after it generation_execute finds the run claimed, so trying again is safe.
+    with settings_scope():
+        return retrying_locked(lambda: generation_execute(run_id=run_id))
+
+
+def execute_runs(
+    run_ids: Sequence[int],
+    *,
+    concurrency: int,
+    on_done: Callable[[int, str], None] | None = None,
+) -> None:
+    """Execute the runs with `concurrency` threads (the calling thread when 1). A run another
+    thread, process or worker has claimed is skipped by generation_execute itself."""
+    if concurrency <= 1:
+        for run_id in run_ids:
+            status = _execute_one(run_id)
+            if on_done is not None:
+                on_done(run_id, status)
+        return
+    work: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for run_id in run_ids:
+        work.put(run_id)
+
+    def worker() -> None:
+        try:
+            while True:
+                try:
+                    run_id = work.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    status = _execute_one(run_id)
+                except Exception:
+                    # The run itself is failed by generation_execute or, if it never got that
+                    # far, by the stuck-run recovery; the pool goes on with the others.
+                    logger.exception("Batch thread could not execute run %s", run_id)
+                    status = "error"
+                if on_done is not None:
+                    on_done(run_id, status)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=worker, name=f"batch-{n}", daemon=True)
+        for n in range(min(concurrency, len(run_ids)))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    queued: int = 0
+    working: int = 0
+    ready: int = 0
+    failed: int = 0
+    decided: int = 0  # approved or rejected meanwhile
+
+    @property
+    def finished(self) -> int:
+        return self.ready + self.failed + self.decided
+
+    @property
+    def unfinished(self) -> int:
+        return self.queued + self.working
+
+
+def run_statuses(run_ids: Sequence[int]) -> dict[int, str]:
+    return dict(GenerationRun.objects.filter(pk__in=run_ids).values_list("pk", "status"))
+
+
+def count(statuses: dict[int, str]) -> Counts:
+    counts = Counts(total=len(statuses))
+    for status in statuses.values():
+        if status == RunStatus.QUEUED:
+            counts.queued += 1
+        elif status in WORKING_STATUSES:
+            counts.working += 1
+        elif status == RunStatus.READY:
+            counts.ready += 1
+        elif status == RunStatus.FAILED:
+            counts.failed += 1
+        elif status in FINISHED_STATUSES:
+            counts.decided += 1
+    return counts
+
+
+def _process_main(run_ids: list[int], threads: int) -> None:
+    from django.db import connections
+
+    try:
+        execute_runs(run_ids, concurrency=threads)
+    finally:
+        connections.close_all()
+
+
+def check_processes(processes: int) -> None:
+    """Processes share the work through the database, so it must be one they can all open."""
+    if processes <= 1:
+        return
+    if "fork" not in multiprocessing.get_all_start_methods():
+        raise BatchError("--processes needs a platform that can fork (Linux, macOS).")
+    if connection.vendor == "sqlite" and getattr(connection, "is_in_memory_db", bool)():
+        raise BatchError("--processes needs a database file or server, not in-memory SQLite.")
+
+
+def start_processes(
+    run_ids: Sequence[int], *, processes: int, concurrency: int
+) -> Sequence[multiprocessing.process.BaseProcess]:
+    """Fork `processes` children that execute the runs (a share each, round robin) with
+    `concurrency` threads between them. Forked, not spawned: each child starts at once with
+    everything imported (LiteLLM's import alone takes seconds). Threads in one process share
+    one interpreter lock, so CPU-heavy steps (packet assembly, validation) of many runs only
+    overlap across processes."""
+    from django.db import connections
+
+    check_processes(processes)
+    if llm_configured():
+        from generation.llm import count_tokens
+
+        count_tokens("")  # imports LiteLLM and its tokenizer once, before the fork
+    threads = max(1, math.ceil(concurrency / processes))
+    connections.close_all()  # a connection must never be shared across a fork
+    context = multiprocessing.get_context("fork")
+    children = [
+        context.Process(
+            target=_process_main,
+            args=(list(run_ids[n::processes]), threads),
+            name=f"batch-process-{n}",
+            daemon=True,
+        )
+        for n in range(min(processes, len(run_ids)))
+    ]
+    for child in children:
+        child.start()
+    return children
+
+
+def wait_for_runs(
+    run_ids: Sequence[int],
+    *,
+    concurrency: int,
+    processes: int = 1,
+    execute: bool = True,
+    progress: Progress | None = None,
+    poll_s: float = 0.5,
+) -> Counts:
+    """Execute (unless `execute` is off) and wait until every run has finished, reporting
+    progress. A run a dead worker left behind is failed by the stuck-run recovery once past its
+    deadline, so this always ends."""
+    ids = list(run_ids)
+    seen: dict[int, str] = {}
+
+    def report() -> Counts:
+        statuses = run_statuses(ids)
+        if progress is not None:
+            progress.update(statuses, seen)
+        seen.update(statuses)
+        return count(statuses)
+
+    def queued() -> list[int]:
+        return sorted(pk for pk, s in run_statuses(ids).items() if s == RunStatus.QUEUED)
+
+    def after_each(run_id: int, status: str) -> None:
+        report()
+
+    pending = queued() if execute else []
+    if pending and processes > 1:
+        children = start_processes(pending, processes=processes, concurrency=concurrency)
+        while any(child.is_alive() for child in children):
+            report()
+            time.sleep(poll_s)
+        # A child that died left its share queued: finish it here.
+        pending = queued()
+    if pending and concurrency <= 1:
+        execute_runs(pending, concurrency=1, on_done=after_each)
+    elif pending:
+        pool = threading.Thread(
+            target=execute_runs,
+            args=(pending,),
+            kwargs={"concurrency": concurrency},
+            name="batch-pool",
+            daemon=True,
+        )
+        pool.start()
+        while pool.is_alive():
+            report()
+            pool.join(poll_s)
+    while True:
+        counts = report()
+        if counts.unfinished == 0:
+            break
+        # Runs taken by other workers: wait for them, failing any whose worker died.
+        generation_recover_stuck()
+        time.sleep(poll_s)
+    if progress is not None:
+        progress.close()
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress
+
+
+def _clock(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@dataclass
+class Progress:
+    """A progress bar with counts and an ETA on a terminal; one plain line per finished run
+    otherwise (logs, CI, pipes)."""
+
+    write: Callable[[str], None]
+    names: dict[int, str]
+    tty: bool
+    width: int = 24
+    clock: Callable[[], float] = time.monotonic
+    started: float = field(default=0.0)
+    _last_line: str = ""
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
+
+    def eta(self, counts: Counts) -> float | None:
+        done = counts.finished
+        if done == 0 or counts.unfinished == 0:
+            return None
+        elapsed = self.clock() - self.started
+        return elapsed / done * counts.unfinished
+
+    def status_line(self, counts: Counts) -> str:
+        elapsed = self.clock() - self.started
+        eta = self.eta(counts)
+        parts = [f"ready {counts.ready}", f"failed {counts.failed}"]
+        if counts.decided:
+            parts.append(f"decided {counts.decided}")
+        parts += [f"working {counts.working}", f"queued {counts.queued}"]
+        timing = f"{_clock(elapsed)} elapsed"
+        if counts.unfinished:
+            timing += f", ETA {_clock(eta)}" if eta is not None else ", ETA —"
+        return f"{counts.finished}/{counts.total} · {' · '.join(parts)} · {timing}"
+
+    def update(self, statuses: dict[int, str], seen: dict[int, str]) -> None:
+        counts = count(statuses)
+        if self.tty:
+            filled = (
+                self.width if not counts.total else self.width * counts.finished // counts.total
+            )
+            bar = "█" * filled + "░" * (self.width - filled)
+            line = f"[{bar}] {self.status_line(counts)}"
+            if line != self._last_line:
+                pad = " " * max(0, len(self._last_line) - len(line))
+                self.write(f"\r{line}{pad}")
+                self._last_line = line
+            return
+        newly = [
+            pk
+            for pk, status in sorted(statuses.items())
+            if status in FINISHED_STATUSES and seen.get(pk) not in FINISHED_STATUSES
+        ]
+        for pk in newly:
+            self.write(f"{self.names.get(pk, f'run {pk}')}: {statuses[pk]}\n")
+        if newly:
+            self.write(f"  {self.status_line(counts)}\n")
+
+    def close(self) -> None:
+        if self.tty and self._last_line:
+            self.write("\n")
+            self._last_line = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The summary table
+
+
+@dataclass(frozen=True)
+class Row:
+    athlete: str
+    status: str
+    engine: str
+    tokens: str
+    cost: str
+    duration: str
+    preview: str
+    note: str
+    failed: bool = False
+    refused: bool = False
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def summary_rows(items: Sequence[Item], run_ids: Sequence[int] = ()) -> list[Row]:
+    """One row per athlete: their run of this batch, or why none was created."""
+    wanted = {i.run_id for i in items if i.run_id} | set(run_ids)
+    runs = {
+        r.pk: r
+        for r in GenerationRun.objects.filter(pk__in=wanted)
+        .select_related("athlete")
+        .defer(*HEAVY_FIELDS)
+    }
+    rows: list[Row] = []
+    covered: set[int] = set()
+    for item in items:
+        if item.run_id is None:
+            blocking = (
+                GenerationRun(pk=item.blocking_run_id, athlete=item.athlete).get_absolute_url()
+                if item.blocking_run_id
+                else ""
+            )
+            rows.append(
+                Row(
+                    athlete=item.athlete.name,
+                    status="not queued",
+                    engine=item.engine,
+                    tokens="",
+                    cost="",
+                    duration="",
+                    preview=blocking,
+                    note=_shorten(item.problem),
+                    refused=True,
+                )
+            )
+            continue
+        run = runs.get(item.run_id)
+        if run is not None:
+            rows.append(_run_row(run))
+            covered.add(run.pk)
+    for pk in sorted(set(runs) - covered):
+        rows.append(_run_row(runs[pk]))
+    return rows
+
+
+def _run_row(run: GenerationRun) -> Row:
+    engine = run.engine_used or f"{run.engine_requested}?"
+    if run.fallback_reason:
+        engine = f"{engine} (LLM fallback)"
+    note = run.error_message or (
+        f"LLM failed: {run.fallback_reason}" if run.fallback_reason else ""
+    )
+    tokens = run.tokens_in + run.tokens_out
+    return Row(
+        athlete=run.athlete.name,
+        status=run.status,
+        engine=engine,
+        tokens=f"{run.tokens_in:,}+{run.tokens_out:,}" if tokens else "0",
+        cost=f"${run.cost_usd:.4f}",
+        duration=f"{run.duration_s:.1f} s" if run.duration_s is not None else "",
+        preview=run.get_absolute_url(),
+        note=_shorten(note),
+        failed=run.status == RunStatus.FAILED,
+    )
+
+
+HEADERS = ("Athlete", "Status", "Engine", "Tokens", "Cost", "Duration", "Preview", "Note")
+
+
+def format_table(rows: Sequence[Row]) -> str:
+    cells = [HEADERS] + [
+        (r.athlete, r.status, r.engine, r.tokens, r.cost, r.duration, r.preview, r.note)
+        for r in rows
+    ]
+    widths = [max(len(row[c]) for row in cells) for c in range(len(HEADERS))]
+    right = {3, 4, 5}  # numbers
+    lines = []
+    for n, row in enumerate(cells):
+        line = "  ".join(
+            (cell.rjust(widths[c]) if c in right else cell.ljust(widths[c]))
+            for c, cell in enumerate(row)
+        )
+        lines.append(line.rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def totals_line(rows: Sequence[Row], run_ids: Sequence[int]) -> str:
+    runs = GenerationRun.objects.filter(pk__in=run_ids)
+    tokens = sum(r.tokens_in + r.tokens_out for r in runs.only("tokens_in", "tokens_out"))
+    cost = sum((r.cost_usd for r in runs.only("cost_usd")), Decimal("0"))
+    durations = [d for d in runs.values_list("duration_s", flat=True) if d is not None]
+    by_status: dict[str, int] = {}
+    for row in rows:
+        by_status[row.status] = by_status.get(row.status, 0) + 1
+    parts = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))
+    median = f", median {statistics.median(durations):.1f} s per run" if durations else ""
+    return f"{len(rows)} athletes: {parts} · tokens {tokens:,} · cost ${cost:.4f}{median}"
+
+
+def token_summary(items: Sequence[Item]) -> str:
+    sizes = sorted(i.packet_tokens for i in items if i.packet_tokens is not None)
+    if not sizes:
+        return ""
+    p95 = sizes[min(len(sizes) - 1, math.ceil(0.95 * len(sizes)) - 1)]
+    return (
+        f"Packet sizes: median {int(statistics.median(sizes)):,} tokens, p95 {p95:,}, "
+        f"max {sizes[-1]:,} (budget {setting_int('generation.packet_token_budget'):,})."
+    )
