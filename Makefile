@@ -9,6 +9,8 @@ export UV_PYTHON := $(PYTHON)
 VENV_PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Checks and tests import the settings, which require a SECRET_KEY outside DEBUG.
+TEST_ENV := SECRET_KEY=test-only-secret-key
 
 .PHONY: help setup run test lint typecheck pytest bench browser-deps
 
@@ -47,12 +49,12 @@ lint: setup
 	$(UV) run --frozen ruff format --check .
 
 typecheck: setup
-	$(UV) run --frozen mypy
+	$(TEST_ENV) $(UV) run --frozen mypy
 
 pytest: setup browser-deps
-	SECRET_KEY=test-only-secret-key $(VENV_PY) manage.py check
-	SECRET_KEY=test-only-secret-key $(VENV_PY) manage.py makemigrations --check --dry-run
-	SECRET_KEY=test-only-secret-key $(UV) run --frozen pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV_PY) manage.py check
+	$(TEST_ENV) $(VENV_PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(UV) run --frozen pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
