@@ -17,8 +17,6 @@ from django.utils import timezone
 from athletes.models import Athlete, AthleteTier, User
 from generation import batch
 from generation.models import GenerationRun, RunStatus
-from settings_app import resolution
-from settings_app.registry import REGISTRY
 from tests.factories import (
     AthleteFactory,
     AthleteProgramFactory,
@@ -42,17 +40,6 @@ def fake_llm(provider: FakeLLMServer) -> FakeLLMServer:
     provider.reset()
     provider.default = FakeReply()
     return provider
-
-
-@pytest.fixture(autouse=True)
-def _clean_settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Tests decide which REPLOG_* variables are set; the developer's shell does not."""
-    for setting in REGISTRY:
-        if setting.env_var:
-            monkeypatch.delenv(setting.env_var, raising=False)
-    resolution.reset_process_cache()
-    yield
-    resolution.reset_process_cache()
 
 
 def with_program(athlete: Athlete, name: str, *, days: int = 3, weeks: int = 4) -> None:

@@ -13,8 +13,6 @@ from django.core.management.base import CommandError
 
 from athletes.models import Athlete, User
 from generation.models import GenerationRun, RunStatus
-from settings_app import resolution
-from settings_app.registry import REGISTRY
 from tests.factories import AthleteFactory, ExerciseFactory
 from tests.fakes.openai_server import FakeLLMServer, FakeReply
 
@@ -31,16 +29,6 @@ def fake_llm(provider: FakeLLMServer) -> FakeLLMServer:
     provider.reset()
     provider.default = FakeReply()
     return provider
-
-
-@pytest.fixture(autouse=True)
-def _clean_settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for setting in REGISTRY:
-        if setting.env_var:
-            monkeypatch.delenv(setting.env_var, raising=False)
-    resolution.reset_process_cache()
-    yield
-    resolution.reset_process_cache()
 
 
 @pytest.fixture

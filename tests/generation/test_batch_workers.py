@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,24 +25,12 @@ from generation import batch
 from generation.engines import dispatch
 from generation.models import GenerationRun, RunStatus
 from generation.tasks import execute_generation_run
-from settings_app import resolution
-from settings_app.registry import REGISTRY
 from tests.factories import AthleteFactory, ExerciseFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 DUMMY = "django_tasks.backends.dummy.DummyBackend"
 IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 DATABASE = "django_tasks_db.DatabaseBackend"
-
-
-@pytest.fixture(autouse=True)
-def _clean_settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for setting in REGISTRY:
-        if setting.env_var:
-            monkeypatch.delenv(setting.env_var, raising=False)
-    resolution.reset_process_cache()
-    yield
-    resolution.reset_process_cache()
 
 
 def use_backend(settings: Any, backend: str) -> None:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -9,18 +8,6 @@ from django.db import connection
 from generation import ratelimit
 from generation.ratelimit import MAX_BACK_OFF_S, Limiter, RateLimitTimeout
 from generation.ratelimit_models import RateLimitSlot
-from settings_app import resolution
-from settings_app.registry import REGISTRY
-
-
-@pytest.fixture(autouse=True)
-def _clean_settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for setting in REGISTRY:
-        if setting.env_var:
-            monkeypatch.delenv(setting.env_var, raising=False)
-    resolution.reset_process_cache()
-    yield
-    resolution.reset_process_cache()
 
 
 class FakeClock:

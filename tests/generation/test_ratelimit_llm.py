@@ -17,8 +17,6 @@ from generation.models import GenerationRun, RunStatus
 from generation.ratelimit import Limiter, Reservation
 from generation.ratelimit_models import RateLimitSlot
 from generation.services import generation_execute, generation_request
-from settings_app import resolution
-from settings_app.registry import REGISTRY
 from tests.factories import AthleteFactory, ExerciseFactory
 from tests.fakes.openai_server import FakeLLMServer, FakeReply
 
@@ -37,16 +35,6 @@ def fake_llm(provider: FakeLLMServer) -> FakeLLMServer:
     provider.reset()
     provider.default = FakeReply()
     return provider
-
-
-@pytest.fixture(autouse=True)
-def _clean_settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for setting in REGISTRY:
-        if setting.env_var:
-            monkeypatch.delenv(setting.env_var, raising=False)
-    resolution.reset_process_cache()
-    yield
-    resolution.reset_process_cache()
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from settings_app import resolution
-from settings_app.registry import REGISTRY
 from tests.fakes import plugin
 
 # The fake provider's fixtures (also registered suite-wide through tests/conftest.py).
@@ -18,17 +16,6 @@ unused_port = plugin.unused_port
 TEST_KEY = "replog-test-settings-key-0123456789"
 # Shaped like a real key so masking shows its ends; unique enough to search for anywhere.
 SECRET = "sk-test-SECRETVALUE-9f8e7d6c5b4a3210-wxyz"
-
-
-@pytest.fixture(autouse=True)
-def _clean_settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Tests decide which REPLOG_* variables are set; the developer's shell does not."""
-    for setting in REGISTRY:
-        if setting.env_var:
-            monkeypatch.delenv(setting.env_var, raising=False)
-    resolution.reset_process_cache()
-    yield
-    resolution.reset_process_cache()
 
 
 @pytest.fixture(autouse=True)
