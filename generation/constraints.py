@@ -17,15 +17,15 @@ Every limit, and the body part → exercise map behind the injury rule, is state
 
 from __future__ import annotations
 
-import copy
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from programs.catalog.matching import NameIndex, Thresholds, normalise, similarity
+from programs.catalog.matching import Thresholds, normalise, shared_index, similarity
 from programs.catalog.parse import FRACTION_MAX, PERCENT_MAX, PERCENT_MIN, json_number
+from replog.jsondata import copy_json
 
 if TYPE_CHECKING:
     from generation.context import HealthFlag, Packet
@@ -321,8 +321,8 @@ class _Enforcer:
             required[ex_id].append(eq_name)
         self.catalog: dict[str, _Exercise] = {}
         self.exact: dict[str, str] = {}  # name or alias (casefold) → catalog name (casefold)
-        self.index = NameIndex()
         aliases_of: list[tuple[str, list[str]]] = []
+        entries: list[tuple[str, str, list[str]]] = []
         for ex_id, name, pattern, tier, aliases in Exercise.objects.order_by("name").values_list(
             "id", "name", "movement_pattern", "tier", "aliases"
         ):
@@ -331,7 +331,8 @@ class _Enforcer:
             self.exact[key] = key
             clean = [a for a in aliases or [] if isinstance(a, str) and a.strip()]
             aliases_of.append((key, clean))
-            self.index.add(key, name, clean)
+            entries.append((key, name, clean))
+        self.index = shared_index(entries)
         for key, aliases in aliases_of:
             for alias in aliases:
                 self.exact.setdefault(alias.strip().casefold(), key)
@@ -380,7 +381,7 @@ class _Enforcer:
         if not isinstance(catalog, dict):
             self.errors.append("The draft is not a CatalogJSON document.")
             return {}
-        doc = copy.deepcopy(catalog)
+        doc = copy_json(catalog)
         programs = doc.get("programs")
         if not isinstance(programs, list) or not programs or not isinstance(programs[0], dict):
             self.errors.append("The draft holds no program.")

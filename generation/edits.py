@@ -10,11 +10,12 @@ guessing from positions, and what keeps URLs to a set stable while sets are adde
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from replog.jsondata import copy_json
 
 SET_ID = "_id"
 
@@ -59,14 +60,14 @@ def sets_of(catalog: dict[str, Any]) -> list[dict[str, Any]]:
 
 def with_ids(catalog: dict[str, Any]) -> dict[str, Any]:
     """A deep copy of a draft whose sets carry their draft index as `_id`."""
-    edited = copy.deepcopy(catalog)
+    edited = copy_json(catalog)
     for index, row in enumerate(sets_of(edited)):
         row.setdefault(SET_ID, index)
     return edited
 
 
 def strip_private(catalog: dict[str, Any]) -> dict[str, Any]:
-    clean = copy.deepcopy(catalog)
+    clean = copy_json(catalog)
     for program in clean.get("programs") or []:
         for row in program.get("prescribed_sets") or []:
             if isinstance(row, dict):
@@ -145,7 +146,7 @@ def add_set(catalog: dict[str, Any], *, set_id: int) -> dict[str, Any]:
             f"day {source['day']} (at most {MAX_SETS_PER_EXERCISE})."
         )
     last = max(block, key=lambda r: int(r.get("set_number") or 0))
-    new = copy.deepcopy(last)
+    new = copy_json(last)
     new["set_number"] = int(last.get("set_number") or 0) + 1
     new[SET_ID] = _next_id(catalog)
     sets = sets_of(catalog)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import logging
 from dataclasses import asdict, dataclass, field
@@ -29,6 +28,7 @@ from programs.models import (
     ProgramTemplate,
     ProgressionRule,
 )
+from replog.jsondata import copy_json
 
 logger = logging.getLogger(__name__)
 
@@ -447,7 +447,7 @@ def _open(draft: ImportDraft) -> None:
 
 def effective_catalog(draft: ImportDraft) -> dict[str, Any]:
     """The draft's catalog with the coach's per-set edits applied."""
-    data = copy.deepcopy(draft.catalog)
+    data = copy_json(draft.catalog)
     programs = data.get("programs") or []
     for key, changes in (draft.set_edits or {}).items():
         try:

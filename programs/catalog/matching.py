@@ -29,7 +29,9 @@ All candidates are loaded with one query per kind; nothing here queries per name
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -203,9 +205,11 @@ def _singular(token: str) -> str:
     return token
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise(name: str) -> str:
     """'DB Bench Presses (Flat)' → 'dumbbell bench press flat' — case, punctuation, abbreviations
-    and plurals removed; word order is handled by the scorer (token sort)."""
+    and plurals removed; word order is handled by the scorer (token sort). Memoised: the same
+    few hundred catalog names are normalised for every draft and every upload."""
     text = name.casefold().replace("&", " and ").replace("'", "")
     text = _PUNCT.sub(" ", text)
     words: list[str] = []
@@ -262,7 +266,8 @@ class Candidate:
 
 
 class NameIndex:
-    """Candidate names of one kind, normalised once."""
+    """Candidate names of one kind, normalised once. An index from `shared_index` is shared by
+    every caller in the process: only build one with `add`, never add to a shared one."""
 
     def __init__(self) -> None:
         self.exact: dict[str, tuple[str, str]] = {}
@@ -328,6 +333,45 @@ class NameIndex:
             Candidate(ref, self.display[ref], round(score, 4), via)
             for ref, (score, via) in ordered[:limit]
         ]
+
+
+IndexEntry = tuple[str, str, tuple[str, ...]]  # (ref, name, aliases)
+
+
+def shared_index(entries: Iterable[tuple[str, str, Sequence[Any]]]) -> NameIndex:
+    """The index of these entries, built once per process for the same entries. The entries are
+    read from the database by the caller every time (one cheap query), so a renamed, added or
+    deleted exercise is never missed: only the costly normalising is reused while the catalog
+    is unchanged, as it is across a batch of drafts."""
+    key = tuple(
+        (ref, name, tuple(a for a in aliases if isinstance(a, str)))
+        for ref, name, aliases in entries
+    )
+    return _built_index(key)
+
+
+@functools.lru_cache(maxsize=8)
+def _built_index(entries: tuple[IndexEntry, ...]) -> NameIndex:
+    index = NameIndex()
+    for ref, name, aliases in entries:
+        index.add(ref, name, aliases)
+    return index
+
+
+def database_indexes() -> dict[Kind, NameIndex]:
+    """The equipment and exercise names of the database, indexed (two queries)."""
+    return {
+        "equipment": shared_index(
+            (f"db:{pk}", name, ())
+            for pk, name in Equipment.objects.order_by("pk").values_list("pk", "name")
+        ),
+        "exercise": shared_index(
+            (f"db:{pk}", name, aliases if isinstance(aliases, list) else [])
+            for pk, name, aliases in Exercise.objects.order_by("pk").values_list(
+                "pk", "name", "aliases"
+            )
+        ),
+    }
 
 
 # --- proposals --------------------------------------------------------------------------------
@@ -459,11 +503,7 @@ class MappingProposal:
         self.catalog = catalog
         self.athlete_id = athlete_id
         self.thresholds = thresholds or Thresholds.from_settings()
-        self.db: dict[Kind, NameIndex] = {"equipment": NameIndex(), "exercise": NameIndex()}
-        for pk, name in Equipment.objects.order_by().values_list("pk", "name"):
-            self.db["equipment"].add(f"db:{pk}", name)
-        for pk, name, aliases in Exercise.objects.order_by().values_list("pk", "name", "aliases"):
-            self.db["exercise"].add(f"db:{pk}", name, aliases if isinstance(aliases, list) else [])
+        self.db = database_indexes()
         names = _names_in(catalog)
         self.file: dict[Kind, NameIndex] = {"equipment": NameIndex(), "exercise": NameIndex()}
         aliases_by_key = {ex.name.casefold(): list(ex.aliases) for ex in catalog.exercises}

@@ -111,11 +111,14 @@ def _text(value: Any) -> str:
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
 def _name(value: Any) -> str:
     text = _text(value).strip()
     if not text:
         raise ValueError("must not be empty")
-    if any(ord(c) < 32 for c in text):
+    if _CONTROL.search(text):
         raise ValueError("must not contain control characters (tabs, line breaks)")
     return " ".join(text.split())
 

@@ -225,3 +225,32 @@ def test_candidates_are_loaded_with_a_constant_number_of_queries(
 )
 def test_normalisation(raw: str, normal: str) -> None:
     assert normalise(raw) == normal
+
+
+def test_the_name_index_is_built_once_while_the_catalog_is_unchanged(
+    library: dict[str, int],
+) -> None:
+    from programs.catalog.matching import database_indexes
+
+    first = database_indexes()["exercise"]
+    assert database_indexes()["exercise"] is first  # reused: normalising is not repeated
+
+
+def test_a_changed_catalog_is_seen_at_once_by_the_shared_index(library: dict[str, int]) -> None:
+    from programs.models import Exercise
+
+    before = propose_mapping(referenced("Zercher Squat", "Landmine Row")).exercises
+    assert [p.level for p in before] == [Level.NONE, Level.EXACT]
+
+    added = ExerciseFactory(name="Zercher Squat")
+    Exercise.objects.filter(name="Landmine Row").update(name="Landmine T-Bar Row")
+    after = {
+        p.name: p for p in propose_mapping(referenced("Zercher Squat", "Landmine Row")).exercises
+    }
+
+    assert after["Zercher Squat"].level is Level.EXACT
+    assert after["Zercher Squat"].default == f"db:{added.pk}"
+    assert after["Landmine Row"].level is not Level.EXACT  # renamed: no longer an exact name
+    Exercise.objects.filter(pk=added.pk).update(aliases=["ZS"])
+    alias = propose_mapping(referenced("zs")).exercises[0]
+    assert (alias.level, alias.default) == (Level.ALIAS, f"db:{added.pk}")
