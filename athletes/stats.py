@@ -14,9 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, F, FloatField, Max, Min, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from athletes.models import (
@@ -188,6 +190,12 @@ def _f(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+def _float(field: str) -> Cast:
+    """A decimal column read as a float by the database: thousands of sets are not worth a
+    Decimal each only to become floats here."""
+    return Cast(F(field), FloatField())
+
+
 def load_history(
     athlete: Athlete,
     *,
@@ -231,7 +239,7 @@ def load_history(
         .order_by("workout__date", "workout_id", "exercise_id", "set_number")
         .values_list(
             "workout_id", "exercise_id", "exercise__name", "exercise__movement_pattern",
-            "set_number", "reps", "weight", "rpe", "rep_type", "is_amrap", "notes",
+            "set_number", "reps", _float("weight"), _float("rpe"), "rep_type", "is_amrap", "notes",
         )
     ):  # fmt: skip
         wid, ex_id, ex_name, pattern, number, reps, weight, rpe, rep_type, amrap, notes = row
@@ -289,8 +297,9 @@ def load_history(
             .order_by("template_id", "week", "day", "sort_order", "exercise_id", "set_number")
             .values_list(
                 "template_id", "week", "day", "exercise_id", "exercise__name",
-                "exercise__movement_pattern", "set_number", "reps", "rep_type", "percentage",
-                "absolute_weight", "target_rpe", "sort_order",
+                "exercise__movement_pattern", "set_number", "reps", "rep_type",
+                _float("percentage"), _float("absolute_weight"), _float("target_rpe"),
+                "sort_order",
             )
         ):  # fmt: skip
             tid, week, day, ex_id, name, pattern, number, reps, rep_type, pct, abs_w, rpe, order = (
@@ -498,34 +507,47 @@ def format_sets(sets: Iterable[SetRow]) -> str:
 
 @dataclass(frozen=True)
 class Session:
-    """One exercise in one workout."""
+    """One exercise in one workout. Its figures are computed once (cached_property): a packet
+    reads them for every step of its budget ladder."""
 
     date: dt.date
     workout_id: int
     sets: tuple[SetRow, ...]
 
-    @property
+    @cached_property
     def avg_rpe(self) -> float | None:
         values = [s.rpe for s in self.sets if s.rpe is not None]
         return sum(values) / len(values) if values else None
 
-    @property
+    @cached_property
     def top_weight(self) -> float | None:
         values = [s.weight for s in self.sets if s.weight is not None]
         return max(values) if values else None
 
-    @property
+    @cached_property
     def best_set(self) -> SetRow:
         return max(self.sets, key=lambda s: (s.weight or 0.0, s.reps or 0))
 
-    @property
+    @cached_property
     def volume(self) -> Volume:
-        total = Volume()
+        # The sum of set_volume over the sets, in the same order (so the same floats), without
+        # a Volume object per set: every session of months of history is summed.
+        sets = reps = seconds = distance_m = 0
+        tonnage = 0.0
         for s in self.sets:
-            total += set_volume(s)
-        return total
+            n = s.reps or 0
+            sets += 1
+            if s.rep_type == RepType.SECONDS:
+                seconds += n
+            elif s.rep_type == RepType.DISTANCE:
+                distance_m += n
+            else:
+                counted = n * (2 if s.rep_type == RepType.EACH_SIDE else 1)
+                reps += counted
+                tonnage += counted * (s.weight or 0.0)
+        return Volume(sets, reps, tonnage, seconds, distance_m)
 
-    @property
+    @cached_property
     def summary(self) -> str:
         return format_sets(self.sets)
 

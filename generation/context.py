@@ -410,6 +410,10 @@ LADDER: tuple[Limits, ...] = (_FULL, _NOTES, _MONTHS, _SESSIONS, _EXERCISES, _MI
 # histories: 2.7–2.9 characters per token (dates, numbers and "3×5@75%" split finely). The
 # fallback divides by the low end so that it errs towards summarising, never overshooting.
 CHARS_PER_TOKEN = 2.7
+# A ladder step whose size, at the characters per token of the step before, is this far over
+# the budget is not counted exactly: the packet of one athlete changes its character mix little
+# from step to step (measured: under 3 %), so it cannot fit.
+CLEARLY_OVER = 1.15
 
 
 def count_tokens(text: str) -> tuple[int, str]:
@@ -662,7 +666,7 @@ def _exercise(e: ExerciseStats, limits: Limits) -> ExerciseSummary:
     older = e.sessions[: len(e.sessions) - len(recent)]
     months: dict[str, list[stats.Session]] = defaultdict(list)
     for session in older:
-        months[session.date.strftime("%Y-%m")].append(session)
+        months[f"{session.date.year:04d}-{session.date.month:02d}"].append(session)
     kept = sorted(months)[-limits.older_months :] if limits.older_months else []
     month_lines = []
     for month in kept:
@@ -914,8 +918,26 @@ class _Fixed:
     health_flags: list[HealthFlag]
 
 
+_Memo = dict[tuple[int, int, int, int, int], ExerciseSummary]
+
+
+def _exercise_once(e: ExerciseStats, limits: Limits, memo: _Memo) -> ExerciseSummary:
+    """`_exercise`, computed once per build for the limits it depends on: most ladder steps
+    summarise an exercise the same way as the step before."""
+    key = (
+        id(e),
+        limits.recent_sessions,
+        limits.older_months,
+        limits.tm_points,
+        limits.volume_weeks,
+    )
+    if key not in memo:
+        memo[key] = _exercise(e, limits)
+    return memo[key]
+
+
 def _assemble(
-    athlete: Athlete, s: AthleteStats, fixed: _Fixed, limits: Limits, budget: int
+    athlete: Athlete, s: AthleteStats, fixed: _Fixed, limits: Limits, budget: int, memo: _Memo
 ) -> Packet:
     detailed = s.exercises[: limits.exercises]
     rest = s.exercises[limits.exercises :]
@@ -933,7 +955,7 @@ def _assemble(
         current_program=fixed.current_program,
         supplemental_programs=fixed.supplemental_programs,
         prior_programs=fixed.prior_programs[: limits.prior_programs],
-        exercises=[_exercise(e, limits) for e in detailed],
+        exercises=[_exercise_once(e, limits, memo) for e in detailed],
         other_exercises=[
             OtherExercise(
                 name=e.exercise.name,
@@ -979,11 +1001,21 @@ def _build_packet(athlete: Athlete, *, today: dt.date, budget: int | None) -> Pa
     catalog_tokens, _ = count_tokens(catalog.model_dump_json(exclude_none=True))
     trimmed: list[str] = []
     packet = None
+    memo: _Memo = {}
+    chars_per_token: float | None = None  # of this packet, from its first exact count
     for step, limits in enumerate(LADDER):
         if step:
             trimmed.append(limits.summary)
-        packet = _assemble(athlete, s, fixed, limits, budget)
-        tokens, counter = count_tokens(packet_json(packet, exclude_catalog=True))
+        packet = _assemble(athlete, s, fixed, limits, budget, memo)
+        text = packet_json(packet, exclude_catalog=True)
+        if (
+            chars_per_token is not None
+            and step < len(LADDER) - 1
+            and len(text) / chars_per_token > budget * CLEARLY_OVER
+        ):
+            continue  # far over the budget by the step before's measure: not worth counting
+        tokens, counter = count_tokens(text)
+        chars_per_token = len(text) / max(1, tokens)
         packet.meta.token_estimate = tokens
         packet.meta.catalog_tokens = catalog_tokens
         packet.meta.token_counter = counter

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from athletes.stats import (
     AssignmentRow,
@@ -120,6 +122,27 @@ def _set(**kw: object) -> SetRow:
     fields: dict[str, object] = {"workout_id": 1, "exercise_id": 1, "set_number": 1, "reps": 5}
     fields.update(kw)
     return SetRow(**fields)  # type: ignore[arg-type]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.none() | st.integers(min_value=0, max_value=500),
+            st.sampled_from(list(RepType)),
+            st.none() | st.floats(min_value=0, max_value=500, allow_nan=False),
+        ),
+        max_size=12,
+    )
+)
+def test_a_sessions_volume_is_the_sum_of_its_sets_volumes(
+    rows: list[tuple[int | None, str, float | None]],
+) -> None:
+    sets = tuple(_set(reps=r, rep_type=t, weight=w) for r, t, w in rows)
+    total = Volume()
+    for s in sets:
+        total += set_volume(s)
+    session = Session(date=dt.date(2026, 1, 5), workout_id=1, sets=sets)
+    assert session.volume == total  # exactly: the same additions in the same order
 
 
 def test_seconds_and_distance_are_kept_apart_from_reps() -> None:

@@ -431,6 +431,32 @@ def test_six_months_fit_the_default_budget() -> None:
     assert not packet.meta.over_budget
 
 
+@pytest.mark.parametrize("budget", [1200, 1800, 2500, 3200, 4000, 6000])
+def test_skipping_the_exact_count_of_clearly_oversized_steps_changes_no_packet(
+    budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = build_story(weeks=52)
+    _long_story_notes(story.athlete)
+    counted: list[int] = []
+    real_count = context.count_tokens
+
+    def counting(text: str) -> tuple[int, str]:
+        counted.append(len(text))
+        return real_count(text)
+
+    monkeypatch.setattr(context, "count_tokens", counting)
+    quick = build_packet(story.athlete, today=TODAY, token_budget=budget)
+    quick_counts = len(counted)
+    counted.clear()
+    monkeypatch.setattr(context, "CLEARLY_OVER", float("inf"))  # count every step exactly
+    every = build_packet(story.athlete, today=TODAY, token_budget=budget)
+
+    assert context.packet_json(quick) == context.packet_json(every)
+    assert quick_counts <= len(counted)
+    if len(every.meta.trimmed) >= 2:
+        assert quick_counts < len(counted)  # steps far over the budget were not counted
+
+
 def test_over_budget_is_said_not_hidden() -> None:
     packet = build_packet(build_story(weeks=8).athlete, today=TODAY, token_budget=10)
     assert packet.meta.over_budget
