@@ -89,6 +89,9 @@ class Draft:
     fallback_reason: str = ""
     prompt: list[dict[str, Any]] = field(default_factory=list)
     raw_response: str = ""
+    # The catalog is already what the hard constraints make of it (the LLM engine enforces
+    # them while checking an answer); enforce is idempotent, so dispatch need not run it again.
+    constraints_applied: bool = False
 
 
 class Engine(Protocol):

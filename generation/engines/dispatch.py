@@ -108,6 +108,8 @@ def generate_draft(packet: Packet, request: GenerationRequest) -> Draft:
 def checked(draft: Draft, packet: Packet, request: GenerationRequest) -> Draft:
     """The draft with the hard constraints applied: its catalog as enforced, their warnings
     added once; errors handled as the module doc says."""
+    if draft.constraints_applied:
+        return draft  # its warnings are in it already; a second pass would change nothing
     result = enforce(draft.catalog, packet, request)
     if result.errors:
         shown = "; ".join(e.rstrip(".") for e in result.errors[:ERRORS_SHOWN])

@@ -149,7 +149,11 @@ def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Check
     # Warnings about what the parser changed (fractions read as percentages, rounding) exist
     # only on this first pass: the stored draft is already normalised, so they must travel on
     # the draft or nobody sees them.
-    again = {str(i) for i in parse_catalog(parsed.data, strict=True).warnings}
+    again = (
+        {str(i) for i in parse_catalog(parsed.data, strict=True).warnings}
+        if parsed.warnings
+        else set()
+    )
     result = enforce(parsed.data, packet, request)
     where = Locator(expansion, result.replaced)
     if not result.ok:
@@ -231,6 +235,7 @@ class LLMEngine:
             warnings=checked.warnings + _budget_warning(config, request),
             prompt=messages,
             raw_response=run.raw_response(),
+            constraints_applied=True,
         )
 
     def _fallback(

@@ -144,6 +144,26 @@ def test_a_valid_compact_answer_becomes_the_expanded_draft(
     assert draft.raw_response == json.dumps(answer, indent=2)
 
 
+def test_an_accepted_answer_already_meets_the_hard_constraints_so_dispatch_keeps_it(
+    llm: FakeLLMServer, tommy: Packet
+) -> None:
+    from generation.engines.dispatch import checked
+
+    llm.queue(FakeReply.json(tommy_compact()))
+    draft = generate(tommy)
+    assert draft.fallback_reason == ""
+    assert draft.constraints_applied
+
+    # Dispatch does not enforce a second time: enforce is idempotent on the accepted draft.
+    again = enforce(draft.catalog, tommy, request())
+    assert again.errors == []
+    assert again.catalog == draft.catalog
+    assert set(again.warnings) <= set(draft.warnings)
+    before = copy.deepcopy(draft.catalog), list(draft.warnings)
+    assert checked(draft, tommy, request()) is draft
+    assert (draft.catalog, draft.warnings) == before
+
+
 def test_the_expansion_numbers_sets_per_exercise_day_and_week_in_the_days_order(
     llm: FakeLLMServer, tommy: Packet
 ) -> None:
