@@ -12,6 +12,7 @@ made (the import takes seconds and must not slow down every process start).
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import logging
 import os
@@ -248,6 +249,33 @@ def preload_in_background() -> threading.Thread:
     thread = threading.Thread(target=_lib, name="litellm-preload", daemon=True)
     thread.start()
     return thread
+
+
+def warm_up(config: LLMConfig, *, response_format: type | None = None) -> None:
+    """Take LiteLLM's request path once without reaching any provider: what a first call
+    imports and builds (the provider's module, an HTTP client, error mapping — about half a
+    second of CPU) is then paid here, once, instead of by every process a batch forks. The
+    request goes to a loopback port that is bound but not listening, so it is refused at once.
+    Never raises."""
+    import socket
+
+    lib = _lib()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+        port = closed.getsockname()[1]
+        kwargs: dict[str, Any] = {
+            **config.route_kwargs(),
+            "api_base": f"http://127.0.0.1:{port}",
+            "api_key": config.api_key or _NO_KEY_PLACEHOLDER,
+            "messages": [{"role": "user", "content": "warm-up"}],
+            "max_tokens": 1,
+            "timeout": 2,
+            "max_retries": 0,
+        }
+        if response_format is not None:
+            kwargs["response_format"] = response_format
+        with contextlib.suppress(Exception):  # refused, as intended
+            lib.completion(**kwargs)
 
 
 def count_tokens(text: str, *, model: str = "gpt-4o-mini") -> int:

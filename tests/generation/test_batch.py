@@ -434,3 +434,39 @@ def test_processes_are_refused_on_an_in_memory_database(roster: dict[str, Athlet
 
     assert "--processes needs a database file or server" in str(error)
     assert GenerationRun.objects.count() == 0
+
+
+def test_processes_default_to_one_per_run_at_once_where_they_can_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The suite's database is in memory (SQLite) or the test runs in a transaction
+    # (PostgreSQL): forked processes could not see the runs, so the default is one process.
+    assert batch.auto_processes(10) == 1
+    monkeypatch.setattr(batch, "check_processes", lambda processes: None)
+    assert batch.auto_processes(10) == 10
+    assert batch.auto_processes(1) == 1  # nothing to share
+    assert batch.auto_processes(500) == batch.AUTO_PROCESSES_MAX
+
+
+@pytest.mark.parametrize(
+    ("concurrency", "processes", "shares"),
+    [(10, 2, [5, 5]), (10, 3, [4, 3, 3]), (10, 10, [1] * 10), (5, 4, [2, 1, 1, 1])],
+)
+def test_the_concurrency_is_shared_out_exactly_among_the_processes(
+    concurrency: int, processes: int, shares: list[int]
+) -> None:
+    assert batch.thread_shares(concurrency, processes) == shares
+    assert sum(shares) == concurrency
+
+
+def test_processes_are_refused_inside_a_transaction(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pytest-django runs this test inside a transaction; as if on a database file or server:
+    if connection.vendor == "sqlite":
+        monkeypatch.setattr(connection, "is_in_memory_db", lambda: False)
+    assert connection.in_atomic_block
+    with pytest.raises(batch.BatchError) as raised:
+        batch.check_processes(2)
+    assert raised.value.message == "--processes cannot be used inside a database transaction."
+    batch.check_processes(1)  # one process is this one: always fine

@@ -354,3 +354,18 @@ def test_only_generation_llm_imports_litellm() -> None:
         if pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == ["generation/llm.py"]
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "ollama", "openai_compatible"])
+def test_warm_up_reaches_no_provider_and_never_raises(
+    fake_llm: FakeLLMServer, provider: str
+) -> None:
+    config = LLMConfig(
+        provider=provider, model="some-model", api_key=KEY, base_url=fake_llm.base_url
+    )
+    llm.warm_up(config, response_format=Plan)
+    llm.warm_up(LLMConfig(provider=provider, model=""))  # even unconfigured
+    assert fake_llm.requests == []  # the configured server was never asked
+    # … and a real request goes on to work as before.
+    fake_llm.queue(FakeReply.text("after the warm-up"))
+    assert llm.complete(openai_config(fake_llm), MESSAGES).text == "after the warm-up"

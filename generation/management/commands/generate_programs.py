@@ -86,9 +86,9 @@ class Command(BaseCommand):
         how.add_argument(
             "--processes",
             type=int,
-            default=1,
             help="with --wait: fork this many processes to share the concurrency (threads of "
-            "one process share one CPU; packet assembly and checks are CPU work)",
+            "one process share one interpreter lock; packet assembly and checks are CPU work). "
+            "Default: one per run at once, up to 32; 1 on in-memory SQLite",
         )
         how.add_argument(
             "--dry-run",
@@ -129,7 +129,9 @@ class Command(BaseCommand):
         concurrency, capped = batch.effective_concurrency(options["concurrency"])
         if capped:
             self._say(capped)
-        if options["processes"] < 1:
+        if options["processes"] is None:
+            options["processes"] = batch.auto_processes(concurrency)
+        elif options["processes"] < 1:
             raise BatchError("--processes must be at least 1.")
         options["processes"] = min(options["processes"], concurrency)
         if options["wait"] and not options["dry_run"]:
