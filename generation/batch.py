@@ -436,8 +436,27 @@ def count(statuses: dict[int, str]) -> Counts:
     return counts
 
 
+# Database connections a forked child found open: the parent's, never to be used or closed here.
+_INHERITED: list[object] = []
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked child: drop any database connection that came across the fork. It is a
+    socket shared with the parent (or its other children); querying on it would interleave two
+    processes' messages, and closing it would end the parent's session. It stays referenced so
+    that no finaliser closes it; Django opens a connection of the child's own on first use."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None:
+            _INHERITED.append(conn.connection)
+            conn.connection = None
+
+
 def _process_main(run_ids: list[int], threads: int, taken: Synchronized[int]) -> None:
     from django.db import connections
+
+    _forget_inherited_connections()
 
     def take() -> int | None:
         # Every process takes the next run as it finishes one, so a process given slow runs

@@ -470,3 +470,20 @@ def test_processes_are_refused_inside_a_transaction(
         batch.check_processes(2)
     assert raised.value.message == "--processes cannot be used inside a database transaction."
     batch.check_processes(1)  # one process is this one: always fine
+
+
+def test_a_forked_child_drops_inherited_connections_without_closing_them(db: None) -> None:
+    # Found on PostgreSQL: children that queried on a connection they inherited read each
+    # other's results ("the last operation didn't produce records"). The child forgets it;
+    # closing it instead would end the parent's session on the same socket.
+    list(GenerationRun.objects.all())  # opens the connection
+    inherited = connection.connection
+    assert inherited is not None
+    try:
+        batch._forget_inherited_connections()
+        assert connection.connection is None
+        assert batch._INHERITED[-1] is inherited
+        inherited.cursor().execute("SELECT 1")  # still open: the parent's session lives on
+    finally:
+        connection.connection = inherited  # the test database (in memory on SQLite) is in it
+        batch._INHERITED.remove(inherited)
