@@ -437,7 +437,7 @@ def test_processes_are_refused_on_an_in_memory_database(roster: dict[str, Athlet
 
 
 def test_processes_default_to_one_per_run_at_once_where_they_can_work(
-    monkeypatch: pytest.MonkeyPatch,
+    db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The suite's database is in memory (SQLite) or the test runs in a transaction
     # (PostgreSQL): forked processes could not see the runs, so the default is one process.
