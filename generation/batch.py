@@ -498,13 +498,19 @@ def warm_up(run_id: int) -> None:
     from programs.catalog.matching import database_indexes
 
     if llm_configured():
+        from django.core.exceptions import ImproperlyConfigured
+
         from generation.engines.draft_schema import DraftAnswer
-        from generation.llm import LLMConfig, count_tokens
+        from generation.llm import LLMConfig
         from generation.llm import warm_up as warm_up_llm
 
-        count_tokens("")
-        with settings_scope():
-            warm_up_llm(LLMConfig.from_settings(), response_format=DraftAnswer)
+        try:
+            with settings_scope():
+                config = LLMConfig.from_settings()
+        except ImproperlyConfigured:
+            pass  # an invalid REPLOG_LLM_* value: every run says so in its own fallback note
+        else:
+            warm_up_llm(config, response_format=DraftAnswer)
     run = GenerationRun.objects.select_related("athlete").filter(pk=run_id).first()
     if run is None:
         return

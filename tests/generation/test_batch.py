@@ -487,3 +487,15 @@ def test_a_forked_child_drops_inherited_connections_without_closing_them(db: Non
     finally:
         connection.connection = inherited  # the test database (in memory on SQLite) is in it
         batch._INHERITED.remove(inherited)
+
+
+def test_the_warm_up_before_a_fork_survives_an_invalid_llm_setting(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The runs report an invalid REPLOG_LLM_* value themselves (a labelled rules draft); the
+    # warm-up must not stop the batch before they start.
+    monkeypatch.setenv("REPLOG_LLM_PROVIDER", "openai_compatible")
+    monkeypatch.setenv("REPLOG_LLM_MODEL", "fake-model")
+    monkeypatch.setenv("REPLOG_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("REPLOG_LLM_TEMPERATURE", "very hot")
+    batch.warm_up(run_id=0)  # no such run: only the LLM part runs
