@@ -6,6 +6,10 @@ PYTHON ?= python3.11
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
+# Install compiled bytecode: Python otherwise compiles every imported module from source where
+# .pyc files cannot be written (PYTHONDONTWRITEBYTECODE, read-only trees): LiteLLM's import
+# measured 7.1 s without and 3.5 s with.
+export UV_COMPILE_BYTECODE := 1
 VENV_PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -23,7 +27,7 @@ help:
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==0.13.8
 
-.venv/.synced: pyproject.toml uv.lock | $(UV)
+.venv/.synced: pyproject.toml uv.lock Makefile | $(UV)
 	$(UV) sync --frozen
 	touch $@
 
