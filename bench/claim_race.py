@@ -9,7 +9,8 @@ enqueued on the database task backend), then starts processes that all go after 
 once: the first is a `db_worker`, the second runs `generate_programs --batch … --wait
 --processes 2` (which forks two more), the others execute the whole list with a pool of threads.
 The engine is replaced by a recorder that notes which process executed which run, so the check
-is exact: every run executed exactly once, every run ready. Exits 1 otherwise.
+is exact: every run executed exactly once, every run ready with its own athlete's packet.
+Exits 1 otherwise.
 tests/generation/test_batch_workers.py runs it.
 """
 
@@ -179,6 +180,14 @@ def parent(args: argparse.Namespace) -> int:
             by_athlete.setdefault(athlete_id, []).append(pid)
         run_athletes = dict(GenerationRun.objects.filter(pk__in=ids).values_list("athlete", "pk"))
         statuses = dict(GenerationRun.objects.filter(pk__in=ids).values_list("pk", "status"))
+        # Runs are prepared ahead (generate_programs, pools): each packet must be its own.
+        wrong_packet = sorted(
+            pk
+            for pk, athlete_id, packet in GenerationRun.objects.filter(pk__in=ids).values_list(
+                "pk", "athlete", "packet"
+            )
+            if not packet or packet["meta"]["athlete_id"] != athlete_id
+        )
         executions = {run_athletes[a]: len(p) for a, p in by_athlete.items()}
         result = {
             "database": db.vendor,
@@ -191,9 +200,11 @@ def parent(args: argparse.Namespace) -> int:
             "duplicates": sorted(pk for pk, n in executions.items() if n > 1),
             "missing": sorted(set(ids) - set(executions)),
             "not_ready": sorted(pk for pk, s in statuses.items() if s != "ready"),
+            "wrong_packet": wrong_packet,
             "processes_that_executed": len({pid for p in by_athlete.values() for pid in p}),
         }
-    ok = not (result["duplicates"] or result["missing"] or result["not_ready"]) and not any(codes)
+    problems = ("duplicates", "missing", "not_ready", "wrong_packet")
+    ok = not any(result[p] for p in problems) and not any(codes)
     result["ok"] = ok
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
     return 0 if ok else 1

@@ -145,10 +145,10 @@ class LLMTimer:
         return totals
 
     def wrap_execute(self, execute: Callable[..., str]) -> Callable[..., str]:
-        def timed(*, run_id: int) -> str:
+        def timed(*, run_id: int, **kwargs: Any) -> str:
             self.local.run_id = run_id
             try:
-                return execute(run_id=run_id)
+                return execute(run_id=run_id, **kwargs)
             finally:
                 self.local.run_id = None
 
@@ -545,10 +545,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{seeded.sets:,} sets in {seed_s:.1f} s ({db.vendor}).",
                 flush=True,
             )
-            # Pay the one-off costs (LiteLLM's import, first connections) before measuring.
-            from generation.llm import count_tokens
+            # Pay the one-off costs before measuring: LiteLLM's import, and what its first
+            # request imports and builds (a refused loopback request, generation.llm.warm_up).
+            # Both are once per process, not per batch: generate_programs pays the second in
+            # its own warm-up before forking, and measuring it here would be measuring imports.
+            from generation.engines.draft_schema import DraftAnswer
+            from generation.llm import LLMConfig, count_tokens, warm_up
 
             count_tokens("warm up")
+            warm_up(LLMConfig.from_settings(), response_format=DraftAnswer)
             timer = LLMTimer(db.directory / "llm-calls.txt")
             batches = []
             for level in levels:

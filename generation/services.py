@@ -11,7 +11,8 @@ import datetime as dt
 import json
 import logging
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ from generation.models import (
     GenerationRun,
     RunStatus,
 )
+from generation.selectors import HEAVY_FIELDS
 from programs.models import ProgramTemplate
 from settings_app.registry import setting_int
 
@@ -309,9 +311,54 @@ def _packet_to_json(packet: Any) -> Any:
     return json.loads(data) if isinstance(data, str | bytes) else data
 
 
-def generation_execute(*, run_id: int) -> str:
+@dataclass(frozen=True)
+class PreparedPacket:
+    """A queued run's packet, assembled before the run is claimed (generation_prepare)."""
+
+    run_id: int
+    athlete_id: int
+    packet: Any  # generation.context.Packet
+    packet_json: Any
+
+
+def generation_prepare(*, run_id: int) -> PreparedPacket | None:
+    """Assemble a queued run's packet ahead of executing it; reads only, claims nothing. A
+    batch process prepares its next run while its current one waits for the LLM, so the
+    packet is off the critical path. The packet then shows the athlete's data as of at most
+    one LLM call before the claim, always after the run was requested. None when the run is
+    not queued any more (another worker has it)."""
+    from generation.context import build_packet
+
+    run = (
+        GenerationRun.objects.select_related("athlete")
+        .defer(*HEAVY_FIELDS)
+        .filter(pk=run_id, status=RunStatus.QUEUED)
+        .first()
+    )
+    if run is None:
+        return None
+    packet = build_packet(run.athlete)
+    return PreparedPacket(
+        run_id=run_id,
+        athlete_id=run.athlete_id,
+        packet=packet,
+        packet_json=_packet_to_json(packet),
+    )
+
+
+def generation_execute(
+    *,
+    run_id: int,
+    prepared: PreparedPacket | None = None,
+    on_calling: Callable[[], None] | None = None,
+) -> str:
     """Run one queued run to ready or failed. A run that is not queued any more (already
-    executed, recovered as stuck) is left alone, so a duplicated task never runs twice."""
+    executed, recovered as stuck) is left alone, so a duplicated task never runs twice.
+
+    `prepared`: this run's packet from generation_prepare, used instead of assembling it
+    again when it is this run's, of its athlete, from today. `on_calling` is called once the
+    packet is saved, as the generator starts (a batch prepares its next run then); its errors
+    are logged, never the run's."""
     generation_recover_stuck()
     now = timezone.now()
     claimed = GenerationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
@@ -326,7 +373,7 @@ def generation_execute(*, run_id: int) -> str:
         logger.info("Generation run %s not executed: status is %s", run_id, status)
         return str(status or "missing")
     try:
-        _execute_claimed(run_id)
+        _execute_claimed(run_id, prepared=prepared, on_calling=on_calling)
     except _StageLost as exc:
         logger.warning("Generation run %s stopped: %s", run_id, exc)
     except Exception as exc:
@@ -335,14 +382,40 @@ def generation_execute(*, run_id: int) -> str:
     return str(GenerationRun.objects.values_list("status", flat=True).get(pk=run_id))
 
 
-def _execute_claimed(run_id: int) -> None:
+def _packet_for(run: GenerationRun, prepared: PreparedPacket | None) -> tuple[Any, Any]:
+    """The run's packet and its JSON: the prepared one when it is this run's, for this athlete,
+    assembled today; otherwise assembled now."""
     from generation.context import build_packet
 
+    if (
+        prepared is not None
+        and prepared.run_id == run.pk
+        and prepared.athlete_id == run.athlete_id
+        and prepared.packet.meta.athlete_id == run.athlete_id
+        and prepared.packet.meta.generated_on == timezone.localdate()
+    ):
+        logger.debug("Generation run %s: packet prepared ahead", run.pk)
+        return prepared.packet, prepared.packet_json
+    packet = build_packet(run.athlete)
+    return packet, _packet_to_json(packet)
+
+
+def _execute_claimed(
+    run_id: int,
+    *,
+    prepared: PreparedPacket | None = None,
+    on_calling: Callable[[], None] | None = None,
+) -> None:
     run = GenerationRun.objects.select_related("athlete").get(pk=run_id)
     request = GenerationRequest.from_dict(run.request)
 
-    packet = build_packet(run.athlete)
-    _advance(run_id, RunStatus.ASSEMBLING, RunStatus.CALLING, packet=_packet_to_json(packet))
+    packet, packet_json = _packet_for(run, prepared)
+    _advance(run_id, RunStatus.ASSEMBLING, RunStatus.CALLING, packet=packet_json)
+    if on_calling is not None:
+        try:
+            on_calling()
+        except Exception:
+            logger.exception("Generation run %s: on_calling failed", run_id)
 
     draft: Draft = dispatch.generate_draft(packet, request)
     usage = draft.usage
@@ -618,18 +691,45 @@ def generation_reject(*, run: GenerationRun, by: User | None, reason: str) -> Ge
 
 def default_request_for(athlete: Athlete) -> GenerationRequest:
     """The Generate form's starting point: the next block of the current program."""
-    from generation.selectors import current_assignment
+    return default_requests_for([athlete])[athlete.pk]
 
-    assignment = current_assignment(athlete)
-    template = assignment.template if assignment is not None else None
-    return GenerationRequest(
-        program_name=next_program_name(
-            template.name if template else None,
-            athlete_name=athlete.name,
-            taken=athlete_program_names(athlete),
-        ),
-        days_per_week=template.num_days if template else 3,
-        weeks=template.num_weeks if template else 4,
-        is_loop=template.is_loop if template else False,
-        engine=EngineChoice.AUTO,
-    )
+
+# Ids per `IN (…)` list: below SQLite's historical limit of 999 bound parameters.
+_IN_CHUNK = 500
+
+
+def default_requests_for(athletes: Sequence[Athlete]) -> dict[int, GenerationRequest]:
+    """default_request_for of many athletes (a batch), by athlete id, in two queries per
+    500 athletes rather than two per athlete."""
+    from athletes.models import AthleteProgram, ProgramRole
+
+    templates: dict[int, ProgramTemplate] = {}
+    taken: dict[int, set[str]] = {a.pk: set() for a in athletes}
+    ids = list(taken)
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        for assignment in (
+            AthleteProgram.objects.select_related("template")
+            .filter(athlete_id__in=chunk, is_active=True, role=ProgramRole.PRIMARY)
+            .order_by("pk")  # as current_assignment's first()
+        ):
+            templates.setdefault(assignment.athlete_id, assignment.template)
+        for owner_id, name in ProgramTemplate.objects.filter(owner_id__in=chunk).values_list(
+            "owner_id", "name"
+        ):
+            taken[owner_id].add(name)
+    requests = {}
+    for athlete in athletes:
+        template = templates.get(athlete.pk)
+        requests[athlete.pk] = GenerationRequest(
+            program_name=next_program_name(
+                template.name if template else None,
+                athlete_name=athlete.name,
+                taken=taken[athlete.pk],
+            ),
+            days_per_week=template.num_days if template else 3,
+            weeks=template.num_weeks if template else 4,
+            is_loop=template.is_loop if template else False,
+            engine=EngineChoice.AUTO,
+        )
+    return requests

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from athletes.models import Athlete, AthleteTier, User
 from generation import batch
+from generation.engines.base import EngineChoice
 from generation.models import GenerationRun, RunStatus
 from tests.factories import (
     AthleteFactory,
@@ -196,6 +198,35 @@ def test_requests_keep_the_current_shape_unless_overridden(roster: dict[str, Ath
     assert changed is not None
     assert (kept.days_per_week, kept.weeks, kept.is_loop) == (2, 3, True)
     assert (changed.days_per_week, changed.weeks, changed.is_loop) == (4, 6, False)
+
+
+def test_planning_reads_the_same_defaults_as_the_form_in_queries_that_do_not_grow(
+    roster: dict[str, Athlete],
+    django_assert_num_queries: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from generation import services
+
+    everyone = batch.select_athletes(athlete_ids=[a.pk for a in roster.values()])
+    # Dan already has his next block's usual name: the default must step over it.
+    ProgramTemplateFactory(name="Dan Phase 2", owner=roster["dan"])
+    # Chunks of two athletes: the splitting of long id lists is exercised too.
+    monkeypatch.setattr(services, "_IN_CHUNK", 2)
+
+    with django_assert_num_queries(1 + 2 * 2):  # the engine setting; 2 chunks × 2 queries
+        items = batch.plan_batch(everyone)
+    with django_assert_num_queries(1 + 2):
+        batch.plan_batch(everyone[:1])
+
+    assert {i.athlete.pk: i.request for i in items} == {
+        a.pk: replace(services.default_request_for(a), engine=EngineChoice.AUTO) for a in everyone
+    }
+    assert {i.athlete.name: i.request.program_name for i in items if i.request} == {
+        "Alex": "Alex Strength — Month 4",
+        "Bea": "Bea Block 3",
+        "Cal": "Cal — Block 1",
+        "Dan": "Dan Phase 3",
+    }
 
 
 # --- dry run ----------------------------------------------------------------------------------

@@ -181,6 +181,7 @@ def test_processes_and_a_worker_racing_for_the_same_runs_execute_each_exactly_on
     result = json.loads(race.stdout.strip().splitlines()[-1])
     assert result["executions"] == result["runs"] == 8
     assert result["duplicates"] == result["missing"] == result["not_ready"] == []
+    assert result["wrong_packet"] == []
 
 
 needs_concurrent_writers = pytest.mark.skipif(
