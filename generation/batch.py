@@ -30,7 +30,7 @@ from decimal import Decimal
 from multiprocessing.sharedctypes import Synchronized
 from typing import Protocol
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -269,24 +269,31 @@ def create_runs(
 ) -> None:
     """Create (and enqueue) one run per item; a refusal (a run already in progress, the coach's
     hourly limit, a taken name) is recorded on the item, never raised."""
-    for item in items:
-        assert item.request is not None
-        try:
-            run = generation_request(
-                athlete=item.athlete,
-                request=item.request,
-                by=by if by is not None else item.athlete.coach,
-                batch_id=batch_id,
-                enforce_rate_limit=enforce_coach_limit,
-            )
-        except RunInProgress as exc:
-            item.problem = exc.message
-            item.blocking_run_id = exc.run.pk if exc.run is not None else None
-        except GenerationError as exc:
-            item.problem = exc.message
-        else:
-            item.run_id = run.pk
-    extend_queue_deadlines([i.run_id for i in items if i.run_id], concurrency=concurrency)
+    # One transaction: one commit for the batch's runs, not one each (their tasks are enqueued
+    # as it commits, with their deadlines set); a refusal rolls back only its own run.
+    with transaction.atomic():
+        for item in items:
+            _create_run(item, batch_id=batch_id, by=by, enforce_coach_limit=enforce_coach_limit)
+        extend_queue_deadlines([i.run_id for i in items if i.run_id], concurrency=concurrency)
+
+
+def _create_run(item: Item, *, batch_id: str, by: User | None, enforce_coach_limit: bool) -> None:
+    assert item.request is not None
+    try:
+        run = generation_request(
+            athlete=item.athlete,
+            request=item.request,
+            by=by if by is not None else item.athlete.coach,
+            batch_id=batch_id,
+            enforce_rate_limit=enforce_coach_limit,
+        )
+    except RunInProgress as exc:
+        item.problem = exc.message
+        item.blocking_run_id = exc.run.pk if exc.run is not None else None
+    except GenerationError as exc:
+        item.problem = exc.message
+    else:
+        item.run_id = run.pk
 
 
 def extend_queue_deadlines(run_ids: Sequence[int], *, concurrency: int) -> None:
@@ -688,6 +695,26 @@ def start_processes(
     return children
 
 
+def wait_for_children(
+    children: Sequence[multiprocessing.process.BaseProcess],
+    *,
+    report: Callable[[], object],
+    poll_s: float,
+) -> None:
+    """Report every `poll_s` until every child has ended, and at once when one ends. A child
+    whose sentinel is ready is not waited on again: the sentinel stays ready (and is ready
+    before the child can be reaped), so waiting on it again would turn the tail of a batch
+    (children ending one by one) into a busy loop of status queries competing with the last
+    runs for the CPU."""
+    waiting = list(children)
+    while waiting:
+        report()
+        ready = multiprocessing.connection.wait([c.sentinel for c in waiting], timeout=poll_s)
+        waiting = [c for c in waiting if c.sentinel not in ready and c.is_alive()]
+    for child in children:
+        child.join()
+
+
 def wait_for_runs(
     run_ids: Sequence[int],
     *,
@@ -719,10 +746,7 @@ def wait_for_runs(
     pending = queued() if execute else []
     if pending and processes > 1:
         children = start_processes(pending, processes=processes, concurrency=concurrency)
-        while any(child.is_alive() for child in children):
-            report()
-            # Back at once when a child ends, not a poll interval later.
-            multiprocessing.connection.wait([c.sentinel for c in children], timeout=poll_s)
+        wait_for_children(children, report=report, poll_s=poll_s)
         # A child that died left its share queued: finish it here.
         pending = queued()
     if pending and concurrency <= 1:
@@ -849,6 +873,22 @@ def _shorten(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# What a row shows: loading a run's other fields (its request, notes, mapping) would cost more
+# than the whole table.
+ROW_FIELDS: tuple[str, ...] = (
+    "athlete__name",
+    "status",
+    "engine_used",
+    "engine_requested",
+    "fallback_reason",
+    "error_message",
+    "tokens_in",
+    "tokens_out",
+    "cost_usd",
+    "duration_s",
+)
+
+
 def summary_rows(items: Sequence[Item], run_ids: Sequence[int] = ()) -> list[Row]:
     """One row per athlete: their run of this batch, or why none was created."""
     wanted = {i.run_id for i in items if i.run_id} | set(run_ids)
@@ -856,7 +896,7 @@ def summary_rows(items: Sequence[Item], run_ids: Sequence[int] = ()) -> list[Row
         r.pk: r
         for r in GenerationRun.objects.filter(pk__in=wanted)
         .select_related("athlete")
-        .defer(*HEAVY_FIELDS)
+        .only(*ROW_FIELDS)
     }
     rows: list[Row] = []
     covered: set[int] = set()
@@ -934,10 +974,15 @@ def format_table(rows: Sequence[Row]) -> str:
 
 
 def totals_line(rows: Sequence[Row], run_ids: Sequence[int]) -> str:
-    runs = GenerationRun.objects.filter(pk__in=run_ids)
-    tokens = sum(r.tokens_in + r.tokens_out for r in runs.only("tokens_in", "tokens_out"))
-    cost = sum((r.cost_usd for r in runs.only("cost_usd")), Decimal("0"))
-    durations = [d for d in runs.values_list("duration_s", flat=True) if d is not None]
+    tokens, cost = 0, Decimal("0")
+    durations = []
+    for tokens_in, tokens_out, cost_usd, duration_s in GenerationRun.objects.filter(
+        pk__in=run_ids
+    ).values_list("tokens_in", "tokens_out", "cost_usd", "duration_s"):
+        tokens += tokens_in + tokens_out
+        cost += cost_usd
+        if duration_s is not None:
+            durations.append(duration_s)
     by_status: dict[str, int] = {}
     for row in rows:
         by_status[row.status] = by_status.get(row.status, 0) + 1

@@ -298,6 +298,28 @@ def test_wait_executes_a_batch_of_drafts_and_prints_the_table(
     assert "nothing was approved" in out
 
 
+def test_the_closing_table_and_totals_take_one_query_each(
+    roster: dict[str, Athlete], django_assert_num_queries: Any
+) -> None:
+    run_command("--coach", "coach", "--engine", "rules", "--wait", "--concurrency", "1")
+    ids = list(GenerationRun.objects.order_by("pk").values_list("pk", flat=True))
+    refused = batch.Item(athlete=roster["dan"], problem="a reason", blocking_run_id=ids[0])
+
+    with django_assert_num_queries(1):
+        rows = batch.summary_rows([refused], ids)
+    with django_assert_num_queries(1):
+        totals = batch.totals_line(rows, ids)
+
+    assert [(r.athlete, r.status) for r in rows] == [
+        ("Dan", "not queued"),
+        ("Alex", "ready"),
+        ("Bea", "ready"),
+        ("Cal", "ready"),
+    ]
+    assert all(r.preview.startswith("/") and r.duration.endswith(" s") for r in rows[1:])
+    assert totals.startswith("4 athletes: 1 not queued, 3 ready")
+
+
 def test_without_a_terminal_progress_is_plain_lines(roster: dict[str, Athlete]) -> None:
     out = run_command("--coach", "coach", "--engine", "rules", "--wait", "--concurrency", "1")
 
@@ -488,6 +510,26 @@ def test_the_concurrency_is_shared_out_exactly_among_the_processes(
 ) -> None:
     assert batch.thread_shares(concurrency, processes) == shares
     assert sum(shares) == concurrency
+
+
+def test_waiting_for_children_does_not_spin_once_one_has_ended() -> None:
+    import multiprocessing
+    import time
+
+    context = multiprocessing.get_context("fork")
+    quick = context.Process(target=time.sleep, args=(0,), daemon=True)
+    slow = context.Process(target=time.sleep, args=(0.6,), daemon=True)
+    quick.start()
+    slow.start()
+    quick.join()
+    reports: list[int] = []
+
+    batch.wait_for_children([quick, slow], report=lambda: reports.append(1), poll_s=0.1)
+
+    assert not slow.is_alive()
+    # About one report per poll interval while the slow child lives (0.6 s / 0.1 s). Waiting
+    # again on a ready sentinel (the ended child's) made this a busy loop of hundreds.
+    assert 1 <= len(reports) <= 20
 
 
 def test_processes_are_refused_inside_a_transaction(

@@ -107,6 +107,41 @@ def test_a_broker_backend_receives_the_same_tasks_and_the_database_queue_none(
     assert set(GenerationRun.objects.values_list("status", flat=True)) == {RunStatus.READY}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_is_queued_in_one_transaction_and_an_error_midway_queues_nothing(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_backend(settings, DATABASE)
+    basic_catalog()
+    coach: User = UserFactory(username="coach")
+    for n in range(3):
+        AthleteFactory(name=f"Squad {n}", coach=coach)
+    items = batch.plan_batch(batch.select_athletes(coach="coach"))
+    real = batch.generation_request
+    calls = Counter[str]()
+
+    def failing_on_the_third(**kwargs: Any) -> Any:
+        calls["request"] += 1
+        if calls["request"] == 3:
+            raise RuntimeError("the database went away")
+        return real(**kwargs)
+
+    monkeypatch.setattr(batch, "generation_request", failing_on_the_third)
+    with pytest.raises(RuntimeError):
+        batch.create_runs(items, batch_id="half")
+
+    assert GenerationRun.objects.count() == 0
+    assert DBTaskResult.objects.count() == 0
+
+    monkeypatch.setattr(batch, "generation_request", real)
+    batch.create_runs(items, batch_id="whole")
+
+    runs = list(GenerationRun.objects.all())
+    assert len(runs) == 3
+    assert DBTaskResult.objects.count() == 3  # enqueued as the transaction committed
+    assert all(run.task_id for run in runs)
+
+
 def test_with_an_immediate_backend_the_runs_execute_as_they_are_enqueued(
     transactional_db: None, squad: list[int], settings: Any
 ) -> None:
