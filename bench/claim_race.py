@@ -11,7 +11,11 @@ once: the first is a `db_worker`, the second runs `generate_programs --batch …
 The engine is replaced by a recorder that notes which process executed which run, so the check
 is exact: every run executed exactly once, every run ready with its own athlete's packet.
 Exits 1 otherwise.
-tests/generation/test_batch_workers.py runs it.
+
+With --kill-one only `generate_programs --wait` runs (two forked processes), and one of them is
+killed (SIGKILL) in its second run, after it has taken its next run ahead: that run must still
+be executed, the killed one must fail with the reason once past its deadline (moved to now by
+this script), and nothing else may be lost. tests/generation/test_batch_workers.py runs both.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import argparse
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -40,13 +45,28 @@ ENV = {
 }
 
 
-def _fixed_engine(record: Path, hold_s: float) -> Any:
-    """A stand-in engine: records (athlete, pid) and returns a one-set draft."""
+def _fixed_engine(record: Path, hold_s: float, kill_marker: Path | None = None) -> Any:
+    """A stand-in engine: records (athlete, pid) and returns a one-set draft. With
+    `kill_marker`, the first process to reach its second run writes that run's athlete to the
+    marker and dies there (SIGKILL), mid-"LLM call", as a worker killed by the OOM killer or
+    an operator would: after it has taken its next run ahead."""
     from generation.engines.base import Draft, EngineName, Usage
+
+    calls = {"n": 0}  # per process: a forked child starts from the fork's copy
 
     def generate_draft(packet: Any, request: Any) -> Draft:
         with record.open("a") as fh:  # O_APPEND: one short line per write, never interleaved
             fh.write(f"{packet.meta.athlete_id} {os.getpid()}\n")
+        calls["n"] += 1
+        if kill_marker is not None and calls["n"] == 2:
+            try:
+                fd = os.open(kill_marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+            except FileExistsError:
+                pass  # another process died already: one is enough
+            else:
+                os.write(fd, str(packet.meta.athlete_id).encode())
+                os.close(fd)
+                os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(hold_s)  # hold the run long enough for the others to try to take it
         program = {
             "name": request.program_name,
@@ -89,7 +109,8 @@ def child(args: argparse.Namespace) -> int:
     from generation import batch, context
     from generation.engines import dispatch
 
-    dispatch.generate_draft = _fixed_engine(Path(args.record), args.hold)
+    kill_marker = Path(args.record + ".killed") if args.kill_one else None
+    dispatch.generate_draft = _fixed_engine(Path(args.record), args.hold, kill_marker)
     # Token counting would import LiteLLM (seconds) in every process; claiming is under test.
     context.count_tokens = lambda text: (math.ceil(len(text) / 4), "approximation")
     ids = [int(i) for i in args.ids.split(",")]
@@ -147,8 +168,13 @@ def parent(args: argparse.Namespace) -> int:
 
         connections.close_all()
         procs = []
-        for n in range(args.processes):
-            role = ["worker" if args.with_worker else "pool", "command"][n] if n < 2 else "pool"
+        roles = [
+            ["worker" if args.with_worker else "pool", "command"][n] if n < 2 else "pool"
+            for n in range(args.processes)
+        ]
+        if args.kill_one:
+            roles = ["command"]  # its own two processes, one of which dies
+        for role in roles:
             procs.append(
                 subprocess.Popen(
                     [
@@ -169,10 +195,12 @@ def parent(args: argparse.Namespace) -> int:
                         str(args.threads),
                         "--hold",
                         str(args.hold),
+                        *(["--kill-one"] if args.kill_one else []),
                     ],
                     env=os.environ.copy(),
                 )
             )
+        killed_run = _watch_for_the_kill(procs, record, args) if args.kill_one else None
         codes = [p.wait(timeout=args.timeout) for p in procs]
         by_athlete: dict[int, list[int]] = {}
         for line in record.read_text().splitlines():
@@ -203,11 +231,57 @@ def parent(args: argparse.Namespace) -> int:
             "wrong_packet": wrong_packet,
             "processes_that_executed": len({pid for p in by_athlete.values() for pid in p}),
         }
-    problems = ("duplicates", "missing", "not_ready", "wrong_packet")
-    ok = not any(result[p] for p in problems) and not any(codes)
+        if killed_run is not None:
+            result["killed_run"] = killed_run
+            result["killed_run_error"] = (
+                GenerationRun.objects.filter(pk=killed_run)
+                .values_list("error_message", flat=True)
+                .first()
+            )
+    problems = ("duplicates", "missing", "wrong_packet")
+    if args.kill_one:
+        # The killed run fails with the reason, the command says so (exit 1), every other run
+        # - the one the dead process had taken ahead included - is ready.
+        ok = (
+            not any(result[p] for p in problems)
+            and result["not_ready"] == [result.get("killed_run")]
+            and "worker stopped" in str(result.get("killed_run_error"))
+            and codes == [1]
+        )
+    else:
+        ok = not any(result[p] for p in (*problems, "not_ready")) and not any(codes)
     result["ok"] = ok
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
     return 0 if ok else 1
+
+
+def _watch_for_the_kill(
+    procs: list[subprocess.Popen[bytes]], record: Path, args: argparse.Namespace
+) -> int | None:
+    """Wait for a batch process to die (--kill-one), then move its run's deadline to now:
+    what the stuck-run recovery would see 10 minutes later, without waiting for them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from generation.models import WORKING_STATUSES, GenerationRun
+
+    marker = Path(str(record) + ".killed")
+    give_up = time.monotonic() + args.timeout
+    while not marker.exists() or not marker.read_text():
+        if time.monotonic() > give_up or all(p.poll() is not None for p in procs):
+            return None
+        time.sleep(0.05)
+    athlete_id = int(marker.read_text())
+    run_id = (
+        GenerationRun.objects.filter(athlete_id=athlete_id, batch_id=BATCH_ID)
+        .values_list("pk", flat=True)
+        .get()
+    )
+    GenerationRun.objects.filter(pk=run_id, status__in=WORKING_STATUSES).update(
+        deadline_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    return run_id
 
 
 def main() -> int:
@@ -225,6 +299,12 @@ def main() -> int:
     parser.add_argument("--database-url")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--json", action="store_true", help="one line of JSON")
+    parser.add_argument(
+        "--kill-one",
+        action="store_true",
+        help="only generate_programs --wait (two forked processes), one of which is killed "
+        "in its second run: nothing may be lost",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     for name in ("--role", "--url", "--dir", "--record", "--ids"):
         parser.add_argument(name, help=argparse.SUPPRESS)

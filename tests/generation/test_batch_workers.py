@@ -219,6 +219,41 @@ def test_processes_and_a_worker_racing_for_the_same_runs_execute_each_exactly_on
     assert result["wrong_packet"] == []
 
 
+def test_killing_a_batch_process_mid_run_loses_nothing() -> None:
+    env = {**os.environ, "SECRET_KEY": "test-only-secret-key"}
+    env.pop("DATABASE_URL", None)
+    race = subprocess.run(  # noqa: S603 - our own script, fixed arguments
+        [
+            sys.executable,
+            str(ROOT / "bench" / "claim_race.py"),
+            "--runs",
+            "8",
+            "--threads",
+            "1",
+            "--hold",
+            "0.3",
+            "--kill-one",
+            "--json",
+            *_database_url_for_subprocess(),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert race.returncode == 0, race.stdout + race.stderr
+    result = json.loads(race.stdout.strip().splitlines()[-1])
+    # Each run executed once; the killed one failed with the reason; all seven others are ready,
+    # including the run the killed process had taken ahead (the command finished it itself).
+    assert result["executions"] == result["runs"] == 8
+    assert result["duplicates"] == result["missing"] == result["wrong_packet"] == []
+    assert result["not_ready"] == [result["killed_run"]]
+    assert "worker stopped or timed out" in result["killed_run_error"]
+    assert result["exit_codes"] == [1]  # the command reports the failed run
+
+
 needs_concurrent_writers = pytest.mark.skipif(
     "sqlite" in django_settings.DATABASES["default"]["ENGINE"],
     reason="the in-memory SQLite test database cannot take concurrent writers; "
