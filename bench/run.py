@@ -10,8 +10,10 @@ server on 127.0.0.1 — in a process of its own, as a provider is on a machine o
 answers every request after `--latency` seconds with a valid draft, then runs
 `manage.py generate_programs --engine llm --wait` once per concurrency level (`--repeat` times,
 reporting the median) and measures: wall time, throughput, efficiency (ideal N × latency ÷
-concurrency, over measured), our overhead per generation outside the LLM call, packet and
-prompt sizes, a 1,000-set catalog import, and packet assembly for 6 vs 12 months of history.
+concurrency, over measured), our overhead per generation outside the LLM call (packet
+assembly — counted also when a batch process did it ahead, before the claim — validation,
+mapping, saving), packet and prompt sizes, a 1,000-set catalog import, and packet assembly
+for 6 vs 12 months of history.
 Prints a table and writes bench/results/latest-<sqlite|postgresql>.json. The database (a temp
 SQLite file, or a database `replog_bench` created on the given PostgreSQL server) is dropped at
 the end.
@@ -31,7 +33,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -125,9 +127,14 @@ def pct(values: Sequence[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
 
 
-class LLMTimer:
-    """Time spent inside generation.llm.complete, per generation run. Appended to a file, one
-    line per call, so that forked batch processes (--processes) report to the parent too."""
+T = TypeVar("T")
+
+
+class RunTimer:
+    """Time spent per generation run inside generation.llm.complete (the LLM wait) and in
+    preparing the run's packet ahead (batch._prepare_one: packet assembly done before the
+    claim, so outside the run's own duration). Appended to a file, one line per call, so that
+    forked batch processes report to the parent too."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -137,11 +144,16 @@ class LLMTimer:
     def clear(self) -> None:
         self.path.write_text("")
 
-    def by_run(self) -> dict[int, float]:
+    def _record(self, kind: str, run_id: int, seconds: float) -> None:
+        with self.lock, self.path.open("a") as fh:
+            fh.write(f"{kind} {run_id} {seconds:.6f}\n")
+
+    def by_run(self, kind: str = "llm") -> dict[int, float]:
         totals: dict[int, float] = {}
         for line in self.path.read_text().splitlines():
-            run_id, seconds = line.split()
-            totals[int(run_id)] = totals.get(int(run_id), 0.0) + float(seconds)
+            what, run_id, seconds = line.split()
+            if what == kind:
+                totals[int(run_id)] = totals.get(int(run_id), 0.0) + float(seconds)
         return totals
 
     def wrap_execute(self, execute: Callable[..., str]) -> Callable[..., str]:
@@ -162,25 +174,35 @@ class LLMTimer:
             finally:
                 run_id = getattr(self.local, "run_id", None)
                 if run_id is not None:
-                    line = f"{run_id} {time.perf_counter() - started:.6f}\n"
-                    with self.lock, self.path.open("a") as fh:
-                        fh.write(line)
+                    self._record("llm", run_id, time.perf_counter() - started)
+
+        return timed
+
+    def wrap_prepare(self, prepare: Callable[[int], T]) -> Callable[[int], T]:
+        def timed(run_id: int) -> T:
+            started = time.perf_counter()
+            try:
+                return prepare(run_id)
+            finally:
+                self._record("prepare", run_id, time.perf_counter() - started)
 
         return timed
 
 
 @contextmanager
-def instrumented(timer: LLMTimer) -> Iterator[None]:
+def instrumented(timer: RunTimer) -> Iterator[None]:
     from generation import batch
     from generation.engines import llm_engine
 
-    saved = (batch.generation_execute, llm_engine.complete)
+    saved = (batch.generation_execute, batch._prepare_one, llm_engine.complete)
     batch.generation_execute = timer.wrap_execute(batch.generation_execute)
+    setattr(batch, "_prepare_one", timer.wrap_prepare(batch._prepare_one))  # noqa: B010
     llm_engine.complete = timer.wrap_complete(llm_engine.complete)
     try:
         yield
     finally:
-        batch.generation_execute, llm_engine.complete = saved
+        batch.generation_execute, _, llm_engine.complete = saved
+        setattr(batch, "_prepare_one", saved[1])  # noqa: B010
 
 
 def prompt_tokens(messages: list[dict[str, Any]]) -> int:
@@ -196,7 +218,7 @@ def prompt_tokens(messages: list[dict[str, Any]]) -> int:
 
 
 def run_batch(
-    concurrency: int, latency: float, server: Any, timer: LLMTimer, processes: int | None = None
+    concurrency: int, latency: float, server: Any, timer: RunTimer, processes: int | None = None
 ) -> dict[str, Any]:
     from django.core.management import call_command
     from django.core.management.base import CommandError
@@ -238,7 +260,8 @@ def run_batch(
     except CommandError as exc:
         failed = str(exc)
     wall = time.perf_counter() - started
-    llm_by_run = timer.by_run()
+    llm_by_run = timer.by_run("llm")
+    prepared_by_run = timer.by_run("prepare")
     runs = list(
         GenerationRun.objects.exclude(pk__in=before).values(
             "pk", "status", "engine_used", "duration_s", "fallback_reason", "packet", "prompt"
@@ -246,8 +269,10 @@ def run_batch(
     )
     n = len(runs)
     ready_llm = [r for r in runs if r["status"] == RunStatus.READY and r["engine_used"] == "llm"]
+    # Our own time per run: its duration outside the LLM wait, plus its packet's assembly when
+    # that was done ahead (before the claim, so outside the duration).
     overhead = [
-        r["duration_s"] - llm_by_run[r["pk"]]
+        r["duration_s"] - llm_by_run[r["pk"]] + prepared_by_run.get(r["pk"], 0.0)
         for r in runs
         if r["duration_s"] is not None and r["pk"] in llm_by_run
     ]
@@ -266,6 +291,7 @@ def run_batch(
         "throughput_per_min": round(n / wall * 60, 1) if wall else None,
         "ideal_s": round(ideal, 3),
         "efficiency": round(ideal / wall, 3) if wall else None,
+        "prepared_ahead": len(prepared_by_run),
         "overhead_median_ms": round(statistics.median(overhead) * 1000, 1) if overhead else None,
         "overhead_p95_ms": round(pct(overhead, 95) * 1000, 1) if overhead else None,
         "llm_call_median_s": round(statistics.median(llm_wait), 3) if llm_wait else None,
@@ -554,7 +580,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             count_tokens("warm up")
             warm_up(LLMConfig.from_settings(), response_format=DraftAnswer)
-            timer = LLMTimer(db.directory / "llm-calls.txt")
+            timer = RunTimer(db.directory / "llm-calls.txt")
             batches = []
             for level in levels:
                 tries = []

@@ -7,21 +7,13 @@ from django.shortcuts import get_object_or_404
 from rapidfuzz import fuzz, utils
 
 from athletes.access import athletes_managed_by
-from athletes.models import Athlete, AthleteEquipment, AthleteProgram, ProgramRole
+from athletes.models import Athlete, AthleteEquipment
 from generation.models import WORKING_STATUSES, GenerationRun, RunStatus
 from programs.models import Exercise, ExerciseEquipment, ProgramTemplate
 
 # The history and review lists never need the large audit fields; loading them would make a
 # long history page slow for no reason.
 HEAVY_FIELDS: tuple[str, ...] = ("packet", "prompt", "raw_response", "draft", "edited")
-
-
-def current_assignment(athlete: Athlete) -> AthleteProgram | None:
-    return (
-        AthleteProgram.objects.select_related("template")
-        .filter(athlete=athlete, is_active=True, role=ProgramRole.PRIMARY)
-        .first()
-    )
 
 
 def working_run_for(athlete: Athlete) -> GenerationRun | None:

@@ -708,12 +708,11 @@ def default_requests_for(athletes: Sequence[Athlete]) -> dict[int, GenerationReq
     ids = list(taken)
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start : start + _IN_CHUNK]
-        for assignment in (
-            AthleteProgram.objects.select_related("template")
-            .filter(athlete_id__in=chunk, is_active=True, role=ProgramRole.PRIMARY)
-            .order_by("pk")  # as current_assignment's first()
+        # At most one active primary program per athlete (a database constraint).
+        for assignment in AthleteProgram.objects.select_related("template").filter(
+            athlete_id__in=chunk, is_active=True, role=ProgramRole.PRIMARY
         ):
-            templates.setdefault(assignment.athlete_id, assignment.template)
+            templates[assignment.athlete_id] = assignment.template
         for owner_id, name in ProgramTemplate.objects.filter(owner_id__in=chunk).values_list(
             "owner_id", "name"
         ):
