@@ -252,6 +252,9 @@ def test_killing_a_batch_process_mid_run_loses_nothing() -> None:
     assert result["not_ready"] == [result["killed_run"]]
     assert "worker stopped or timed out" in result["killed_run_error"]
     assert result["exit_codes"] == [1]  # the command reports the failed run
+    # The surviving process drains the queue; the run the killed one had taken ahead was left
+    # queued (taken, never claimed) and the command executed it itself: a third executor.
+    assert result["processes_that_executed"] == 3
 
 
 needs_concurrent_writers = pytest.mark.skipif(
