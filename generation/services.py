@@ -316,8 +316,7 @@ class PreparedPacket:
     """A queued run's packet, assembled before the run is claimed (generation_prepare)."""
 
     run_id: int
-    athlete_id: int
-    packet: Any  # generation.context.Packet
+    packet: Any  # generation.context.Packet; its meta names the athlete
     packet_json: Any
 
 
@@ -327,8 +326,6 @@ def generation_prepare(*, run_id: int) -> PreparedPacket | None:
     packet is off the critical path. The packet then shows the athlete's data as of at most
     one LLM call before the claim, always after the run was requested. None when the run is
     not queued any more (another worker has it)."""
-    from generation.context import build_packet
-
     run = (
         GenerationRun.objects.select_related("athlete")
         .defer(*HEAVY_FIELDS)
@@ -337,13 +334,16 @@ def generation_prepare(*, run_id: int) -> PreparedPacket | None:
     )
     if run is None:
         return None
-    packet = build_packet(run.athlete)
-    return PreparedPacket(
-        run_id=run_id,
-        athlete_id=run.athlete_id,
-        packet=packet,
-        packet_json=_packet_to_json(packet),
-    )
+    packet, packet_json = _assembled(run.athlete)
+    return PreparedPacket(run_id=run_id, packet=packet, packet_json=packet_json)
+
+
+def _assembled(athlete: Athlete) -> tuple[Any, Any]:
+    """The athlete's packet now, and its JSON as saved on the run."""
+    from generation.context import build_packet
+
+    packet = build_packet(athlete)
+    return packet, _packet_to_json(packet)
 
 
 def generation_execute(
@@ -385,19 +385,15 @@ def generation_execute(
 def _packet_for(run: GenerationRun, prepared: PreparedPacket | None) -> tuple[Any, Any]:
     """The run's packet and its JSON: the prepared one when it is this run's, for this athlete,
     assembled today; otherwise assembled now."""
-    from generation.context import build_packet
-
     if (
         prepared is not None
         and prepared.run_id == run.pk
-        and prepared.athlete_id == run.athlete_id
         and prepared.packet.meta.athlete_id == run.athlete_id
         and prepared.packet.meta.generated_on == timezone.localdate()
     ):
         logger.debug("Generation run %s: packet prepared ahead", run.pk)
         return prepared.packet, prepared.packet_json
-    packet = build_packet(run.athlete)
-    return packet, _packet_to_json(packet)
+    return _assembled(run.athlete)
 
 
 def _execute_claimed(

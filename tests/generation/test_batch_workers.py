@@ -189,19 +189,16 @@ def _database_url_for_subprocess() -> list[str]:
     return ["--database-url", f"postgres://{user}:{password}@{host}:{port}/{db['NAME']}"]
 
 
-def test_processes_and_a_worker_racing_for_the_same_runs_execute_each_exactly_once() -> None:
+def claim_race(*args: str) -> dict[str, Any]:
+    """Run bench/claim_race.py with these arguments on a throwaway database of the suite's kind;
+    its result, once it has exited 0 (all its own checks passed)."""
     env = {**os.environ, "SECRET_KEY": "test-only-secret-key"}
     env.pop("DATABASE_URL", None)
     race = subprocess.run(  # noqa: S603 - our own script, fixed arguments
         [
             sys.executable,
             str(ROOT / "bench" / "claim_race.py"),
-            "--runs",
-            "8",
-            "--processes",
-            "2",  # a db_worker, and generate_programs --wait forking two processes of its own
-            "--threads",
-            "2",
+            *args,
             "--json",
             *_database_url_for_subprocess(),
         ],
@@ -211,40 +208,23 @@ def test_processes_and_a_worker_racing_for_the_same_runs_execute_each_exactly_on
         text=True,
         timeout=600,
     )
-
     assert race.returncode == 0, race.stdout + race.stderr
-    result = json.loads(race.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(race.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_processes_and_a_worker_racing_for_the_same_runs_execute_each_exactly_once() -> None:
+    # A db_worker, and generate_programs --wait forking two processes of its own.
+    result = claim_race("--runs", "8", "--processes", "2", "--threads", "2")
+
     assert result["executions"] == result["runs"] == 8
     assert result["duplicates"] == result["missing"] == result["not_ready"] == []
     assert result["wrong_packet"] == []
 
 
 def test_killing_a_batch_process_mid_run_loses_nothing() -> None:
-    env = {**os.environ, "SECRET_KEY": "test-only-secret-key"}
-    env.pop("DATABASE_URL", None)
-    race = subprocess.run(  # noqa: S603 - our own script, fixed arguments
-        [
-            sys.executable,
-            str(ROOT / "bench" / "claim_race.py"),
-            "--runs",
-            "8",
-            "--threads",
-            "1",
-            "--hold",
-            "0.3",
-            "--kill-one",
-            "--json",
-            *_database_url_for_subprocess(),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = claim_race("--runs", "8", "--threads", "1", "--hold", "0.3", "--kill-one")
 
-    assert race.returncode == 0, race.stdout + race.stderr
-    result = json.loads(race.stdout.strip().splitlines()[-1])
     # Each run executed once; the killed one failed with the reason; all seven others are ready,
     # including the run the killed process had taken ahead (the command finished it itself).
     assert result["executions"] == result["runs"] == 8
@@ -259,8 +239,9 @@ def test_killing_a_batch_process_mid_run_loses_nothing() -> None:
 
 needs_concurrent_writers = pytest.mark.skipif(
     "sqlite" in django_settings.DATABASES["default"]["ENGINE"],
-    reason="the in-memory SQLite test database cannot take concurrent writers; "
-    "test_processes_and_a_worker_racing… covers SQLite with a file database",
+    reason="the in-memory SQLite test database takes no second connection alongside; "
+    "bench/claim_race.py (test_processes_and_a_worker_racing…, test_killing…) covers SQLite "
+    "with a file database",
 )
 
 

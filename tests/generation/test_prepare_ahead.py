@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from athletes.models import Athlete, User
@@ -36,7 +35,7 @@ from tests.generation.factories_runs import (  # noqa: F401 (autouse fixtures)
     request_for,
     small_catalog,
 )
-from tests.generation.test_batch_workers import basic_catalog
+from tests.generation.test_batch_workers import basic_catalog, needs_concurrent_writers
 
 
 @pytest.fixture
@@ -62,7 +61,7 @@ def test_preparing_assembles_the_queued_runs_packet_and_claims_nothing(
     prepared = generation_prepare(run_id=run.pk)
 
     assert prepared is not None
-    assert (prepared.run_id, prepared.athlete_id) == (run.pk, world.athlete.pk)
+    assert (prepared.run_id, prepared.packet.meta.athlete_id) == (run.pk, world.athlete.pk)
     assert prepared.packet_json == _packet_to_json(build_packet(world.athlete))
     assert GenerationRun.objects.filter(pk=run.pk).values().get() == before
 
@@ -112,8 +111,16 @@ def test_a_packet_prepared_for_another_run_another_athlete_or_another_day_is_not
     assert tina_prepared is not None
     assert tommy_prepared.packet_json != tina_prepared.packet_json
 
-    # Tommy's packet handed to Tina's run (as if mixed up): Tina's run assembles her own.
-    generation_execute(run_id=tina_run.pk, prepared=tommy_prepared)
+    # Tommy's packet handed to Tina's run, even labelled with her run (as if mixed up): the
+    # packet's own athlete decides, and Tina's run assembles her own.
+    generation_execute(
+        run_id=tina_run.pk,
+        prepared=PreparedPacket(
+            run_id=tina_run.pk,
+            packet=tommy_prepared.packet,
+            packet_json=tommy_prepared.packet_json,
+        ),
+    )
     assert saved_packet(tina_run) == _packet_to_json(build_packet(sibling))
     assert saved_packet(tina_run)["meta"]["athlete_id"] == sibling.pk
 
@@ -124,7 +131,6 @@ def test_a_packet_prepared_for_another_run_another_athlete_or_another_day_is_not
         run_id=tommy_run.pk,
         prepared=PreparedPacket(
             run_id=tommy_run.pk + 1000,
-            athlete_id=world.athlete.pk,
             packet=tommy_prepared.packet,
             packet_json=tommy_prepared.packet_json,
         ),
@@ -145,7 +151,6 @@ def test_a_packet_prepared_for_another_run_another_athlete_or_another_day_is_not
         run_id=next_run.pk,
         prepared=PreparedPacket(
             run_id=next_run.pk,
-            athlete_id=world.athlete.pk,
             packet=stale,
             packet_json=prepared.packet_json,
         ),
@@ -228,14 +233,7 @@ def test_no_run_is_prepared_ahead_where_a_second_connection_could_not_see_the_ru
     assert prepared.ids == []
 
 
-needs_concurrent_connections = pytest.mark.skipif(
-    "sqlite" in django_settings.DATABASES["default"]["ENGINE"],
-    reason="the in-memory SQLite test database takes no second connection alongside; "
-    "bench/claim_race.py (test_batch_workers) prepares ahead on a SQLite file",
-)
-
-
-@needs_concurrent_connections
+@needs_concurrent_writers
 @pytest.mark.django_db(transaction=True)
 def test_a_pool_prepares_ahead_and_every_run_gets_its_own_athletes_packet(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
