@@ -18,7 +18,7 @@ from django.utils import timezone
 from athletes import stats
 from athletes.models import Athlete
 from athletes.stats import AthleteStats, DatedValue, ExerciseStats, fmt_num
-from settings_app.registry import setting_str
+from settings_app.resolution import setting_str
 
 WIDTH = 320
 HEIGHT = 160

@@ -29,7 +29,7 @@ from athletes.models import (
 from athletes.position import Position, position_after
 from programs.loads import target_load
 from programs.models import Equipment, Exercise, PrescribedSet, ProgramTemplate
-from settings_app.registry import get_setting
+from settings_app.resolution import get_setting
 
 ADHERENCE_DAYS = 28
 RECENT_WORKOUTS = 6

@@ -15,7 +15,6 @@ from athletes.access import (
     athlete_for_coach,
     athlete_for_logging,
     athlete_for_view,
-    coach_required,
 )
 from athletes.charts import athlete_charts
 from athletes.forms import (
@@ -33,6 +32,7 @@ from athletes.forms import (
 )
 from athletes.models import Athlete, AthleteNote, AthleteProgram, Workout
 from programs.models import Exercise, ProgramTemplate
+from replog.access import coach_required
 from replog.types import AuthedRequest
 
 INVALID = 422  # form errors: the page (or htmx fragment) is re-rendered with the messages

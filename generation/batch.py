@@ -39,22 +39,23 @@ from generation.engines.base import EngineChoice, GenerationRequest
 from generation.engines.dispatch import engine_for, llm_configured
 from generation.models import FINISHED_STATUSES, WORKING_STATUSES, GenerationRun, RunStatus
 from generation.ratelimit import retrying_locked
-from generation.selectors import HEAVY_FIELDS, working_run_for
-from generation.services import (
-    MAX_DAYS,
-    MAX_WEEKS,
-    GenerationError,
+from generation.runs.execute import (
     PreparedPacket,
-    RunInProgress,
-    athlete_program_names,
-    default_requests_for,
     generation_execute,
     generation_prepare,
     generation_recover_stuck,
+)
+from generation.runs.selectors import HEAVY_FIELDS, working_run_for
+from generation.runs.services import (
+    MAX_DAYS,
+    MAX_WEEKS,
+    athlete_program_names,
+    default_requests_for,
     generation_request,
 )
-from settings_app.registry import BY_KEY, setting_int
-from settings_app.resolution import settings_scope
+from generation.runs.states import GenerationError, RunInProgress
+from settings_app.registry import BY_KEY
+from settings_app.resolution import setting_int, settings_scope
 
 logger = logging.getLogger(__name__)
 

@@ -24,8 +24,7 @@ from athletes.models import YOUTH_MAX_AGE, Athlete, AthleteEquipment
 from athletes.position import position_after
 from athletes.stats import AthleteStats, ExerciseStats, PrescriptionRow, fmt_num
 from programs.models import Audience, Exercise, ExerciseEquipment
-from settings_app.registry import setting_int, setting_str
-from settings_app.resolution import settings_scope
+from settings_app.resolution import setting_int, setting_str, settings_scope
 
 NOTE_CHARS = 300
 

@@ -25,6 +25,8 @@ from enum import StrEnum
 from types import ModuleType
 from typing import Any
 
+from generation.llm_types import ErrorKind, LLMError, LLMResult
+
 # Before LiteLLM is imported anywhere: no network fetches of its price map or Anthropic beta
 # header list at import time, and no .env loading of its own.
 _LITELLM_ENV = {
@@ -58,62 +60,6 @@ _ROUTE_PREFIX = {
 }
 
 
-class ErrorKind(StrEnum):
-    AUTH = "auth"
-    NOT_FOUND = "not_found"
-    UNREACHABLE = "unreachable"
-    RATE_LIMITED = "rate_limited"
-    OUT_OF_CREDIT = "out_of_credit"
-    TIMEOUT = "timeout"
-    TRUNCATED = "truncated"
-    BAD_RESPONSE = "bad_response"
-    BAD_REQUEST = "bad_request"
-    SERVER_ERROR = "server_error"
-    NOT_CONFIGURED = "not_configured"
-
-
-_RETRYABLE = {ErrorKind.RATE_LIMITED, ErrorKind.SERVER_ERROR, ErrorKind.UNREACHABLE}
-
-
-@dataclass(frozen=True)
-class LLMResult:
-    text: str
-    model: str
-    finish_reason: str
-    tokens_in: int
-    tokens_out: int
-    cost_usd: float
-    latency_s: float
-    raw: dict[str, Any] = field(repr=False, default_factory=dict)
-    attempts: int = 1
-
-
-class LLMError(Exception):
-    """A failed call, with a message fit for a coach or an admin to read."""
-
-    def __init__(
-        self,
-        user_message: str,
-        kind: ErrorKind | str,
-        *,
-        status: int | None = None,
-        detail: str = "",
-        result: LLMResult | None = None,
-        attempts: int = 0,
-    ) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
-        self.kind = ErrorKind(kind)
-        self.status = status
-        self.detail = detail  # the provider's own words, scrubbed of the key
-        self.result = result  # for TRUNCATED: what came back before the cut
-        self.attempts = attempts
-
-    @property
-    def retryable(self) -> bool:
-        return self.kind in _RETRYABLE
-
-
 @dataclass(frozen=True)
 class LLMConfig:
     provider: str
@@ -133,7 +79,7 @@ class LLMConfig:
 
     @classmethod
     def from_settings(cls) -> LLMConfig:
-        from settings_app.registry import setting_float, setting_int, setting_str
+        from settings_app.resolution import setting_float, setting_int, setting_str
 
         return cls(
             provider=setting_str("llm.provider"),
@@ -348,7 +294,7 @@ def complete(
         if config.requests_per_minute:
             # Every request to the provider, retries included, takes a slot shared by all
             # workers; no slot before the deadline raises RateLimitTimeout (an LLMError).
-            from generation import ratelimit  # it imports this module
+            from generation import ratelimit  # lazily: it loads a model; this module loads early
 
             ratelimit.acquire(deadline=deadline, per_minute=config.requests_per_minute)
             remaining = deadline - time.monotonic()

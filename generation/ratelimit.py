@@ -27,7 +27,7 @@ from typing import TypeVar
 
 from django.db import OperationalError, transaction
 
-from generation.llm import ErrorKind, LLMError
+from generation.llm_types import ErrorKind, LLMError
 from generation.ratelimit_models import RateLimitSlot
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def retrying_locked(step: Callable[[], T]) -> T:
 
 
 def _setting_per_minute() -> int:
-    from settings_app.registry import setting_int
+    from settings_app.resolution import setting_int
 
     return setting_int("generation.requests_per_minute")
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from generation import views
+from generation.runs import views
 
 app_name = "generation"
 

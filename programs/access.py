@@ -1,105 +1,61 @@
 """Who may see and import what in the catalog app.
 
-The catalog must not import athlete code (layering: athletes → programs, never back), so this
-module cannot use `athletes.access`. It reads only what every request already carries — the
-user's `is_admin` / `is_coach` / `is_athlete` flags — and follows foreign keys by their string
-names. The rules mirror `athletes.access`:
+The catalog does not import athlete code (layering: athletes → programs, never back); the role
+checks and the athlete scoping rule it shares with `athletes.access` live in `replog.access`,
+below both, and are applied here through the foreign keys' names:
 
 - exercises and global programs: every logged-in user;
-- an athlete-owned program: admins; the athlete's coach (`owner.coach`); the athlete themself
-  (`owner.user`);
+- an athlete-owned program: whoever may see that athlete (admins, the athlete's coach, the
+  athlete themself);
 - imports (upload, preview, approve): coaches and admins (athletes get 403); a global import is
-  for admins only; a coach imports only for an athlete they coach — the same set as
-  `athletes.access.athletes_managed_by`;
+  for admins only; a coach imports only for an athlete they coach;
 - an import draft: admins, and the coach of the draft's athlete; anyone else gets 404.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from django.apps import apps
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
 
 from programs.models import ImportDraft, ProgramTemplate
-
-V = TypeVar("V", bound=Callable[..., HttpResponse])
-
-
-def is_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_admin", False))
-
-
-def is_coach(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_coach", False))
+from replog.access import (
+    active_user_required,
+    admin_required,
+    athlete_scope,
+    is_admin,
+    is_coach,
+    role_required,
+)
 
 
 def can_import(user: Any) -> bool:
     return is_admin(user) or is_coach(user)
 
 
+catalog_user_required = active_user_required
+importer_required = role_required(can_import, "Only coaches and admins can import programs.")
+catalog_admin_required = admin_required
+
+
+def _filtered(qs: QuerySet[Any], scope: Q | None) -> QuerySet[Any]:
+    return qs if scope is None else qs.filter(scope)
+
+
 def programs_visible_to(user: Any) -> QuerySet[ProgramTemplate]:
-    qs = ProgramTemplate.objects.all()
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return qs.none()
-    if is_admin(user):
-        return qs
-    return qs.filter(Q(owner__isnull=True) | Q(owner__coach_id=user.pk) | Q(owner__user_id=user.pk))
+    scope = athlete_scope(user, prefix="owner__")
+    if scope is not None and getattr(user, "is_active", False):
+        scope = Q(owner__isnull=True) | scope
+    return _filtered(ProgramTemplate.objects.all(), scope)
 
 
 def importable_athletes(user: Any) -> QuerySet[Any]:
-    """Athletes this user may import a program for (mirrors athletes_managed_by)."""
+    """Athletes this user may import a program for: the ones they manage."""
     athlete = apps.get_model("athletes", "Athlete")
-    if is_admin(user):
-        return athlete.objects.all()
-    if is_coach(user):
-        return athlete.objects.filter(coach_id=user.pk)
-    return athlete.objects.none()
+    return _filtered(athlete.objects.all(), athlete_scope(user, self_included=False))
 
 
 def drafts_visible_to(user: Any) -> QuerySet[ImportDraft]:
-    qs = ImportDraft.objects.all()
-    if is_admin(user):
-        return qs
-    if is_coach(user):
-        return qs.filter(athlete__coach_id=user.pk)
-    return qs.none()
-
-
-def catalog_user_required(view: V) -> V:
-    """Any logged-in, active user (anonymous → login page)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_active:
-            raise PermissionDenied("This account is disabled.")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)  # type: ignore[return-value]
-
-
-def importer_required(view: V) -> V:
-    """Coaches and admins; athletes get 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_import(request.user):
-            raise PermissionDenied("Only coaches and admins can import programs.")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)  # type: ignore[return-value]
-
-
-def catalog_admin_required(view: V) -> V:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_admin(request.user):
-            raise PermissionDenied("Admins only.")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)  # type: ignore[return-value]
+    scope = athlete_scope(user, prefix="athlete__", self_included=False)
+    return _filtered(ImportDraft.objects.all(), scope)

@@ -4,7 +4,7 @@ in programs/access.py (the catalog app cannot import athlete code)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
@@ -58,11 +58,7 @@ from programs.services import (
     import_draft_set_mapping,
     import_draft_set_program,
 )
-
-if TYPE_CHECKING:
-    from replog.types import AuthedRequest
-else:
-    AuthedRequest = HttpRequest
+from replog.types import AuthedRequest
 
 PREVIEW = "programs/import_preview.html"
 

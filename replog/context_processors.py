@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from settings_app.registry import get_setting
+from settings_app.resolution import get_setting
 
 
 def app(request: HttpRequest) -> dict[str, object]:

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from generation import views as generation_views
+from generation.runs import views as generation_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="athletes:list", permanent=False), name="home"),

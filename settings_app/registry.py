@@ -2,8 +2,8 @@
 
 Add a setting by appending a `Setting` to REGISTRY (and, when it must agree with others, a rule
 to CROSS_CHECKS); the admin settings page, the env var, storage and validation follow from it.
-Read a setting with `get_setting(key)` (or the typed `setting_str/int/float/bool`); resolution
-and its per-process cache live in settings_app.resolution.
+Reading a setting (`get_setting(key)`, the typed `setting_str/int/float/bool`), its resolution
+and its per-process cache live in settings_app.resolution, which reads this list.
 """
 
 from __future__ import annotations
@@ -395,41 +395,3 @@ def serialize(setting: Setting, value: object) -> str:
     if setting.kind is Kind.FLOAT:
         return repr(float(str(value)))
     return str(value)
-
-
-def get_setting(key: str) -> object:
-    """env var (set and not blank) → database row → default, typed and validated.
-
-    An invalid env value raises ImproperlyConfigured naming the variable; an invalid or
-    undecryptable stored value is logged and the default applies. Cached per process and
-    re-read at most once per request or task (see settings_app.resolution).
-    """
-    from settings_app.resolution import resolve
-
-    return resolve(key)
-
-
-def setting_str(key: str) -> str:
-    value = get_setting(key)
-    assert isinstance(value, str), key
-    return value
-
-
-def setting_int(key: str) -> int:
-    value = get_setting(key)
-    assert isinstance(value, int), key
-    assert not isinstance(value, bool), key
-    return value
-
-
-def setting_float(key: str) -> float:
-    value = get_setting(key)
-    assert isinstance(value, int | float), key
-    assert not isinstance(value, bool), key
-    return float(value)
-
-
-def setting_bool(key: str) -> bool:
-    value = get_setting(key)
-    assert isinstance(value, bool), key
-    return value

@@ -230,3 +230,39 @@ def end_task(**kwargs: object) -> None:
     _scope.depth = max(0, _depth() - 1)
     if _scope.depth == 0:
         _scope.snapshot = None
+
+
+def get_setting(key: str) -> object:
+    """env var (set and not blank) → database row → default, typed and validated.
+
+    An invalid env value raises ImproperlyConfigured naming the variable; an invalid or
+    undecryptable stored value is logged and the default applies. Cached per process and
+    re-read at most once per request or task (see settings_app.resolution).
+    """
+    return resolve(key)
+
+
+def setting_str(key: str) -> str:
+    value = get_setting(key)
+    assert isinstance(value, str), key
+    return value
+
+
+def setting_int(key: str) -> int:
+    value = get_setting(key)
+    assert isinstance(value, int), key
+    assert not isinstance(value, bool), key
+    return value
+
+
+def setting_float(key: str) -> float:
+    value = get_setting(key)
+    assert isinstance(value, int | float), key
+    assert not isinstance(value, bool), key
+    return float(value)
+
+
+def setting_bool(key: str) -> bool:
+    value = get_setting(key)
+    assert isinstance(value, bool), key
+    return value

@@ -11,7 +11,7 @@ from django import template
 from django.utils import timezone
 
 from programs.models import RepType
-from settings_app.registry import get_setting
+from settings_app.resolution import get_setting
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ Constraint errors, decided here:
   labelled like the LLM engine's own fallback ("LLM failed: … — rules-engine draft shown");
 - a rules-engine draft that breaks one raises `DraftRejected`: nothing the coach could fix in
   the preview, and no better engine to fall back to. Its message says what broke;
-  generation.services turns it into a failed run showing that message.
+  generation.runs.services turns it into a failed run showing that message.
 
 Enforcing is idempotent: a draft the LLM engine already enforced comes back unchanged, and a
 warning the draft already carries is not added twice.
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from generation.constraints import enforce
 from generation.engines.base import Draft, EngineChoice, EngineName, GenerationRequest
 from generation.engines.rules import RulesEngine
-from settings_app.registry import setting_str
+from settings_app.resolution import setting_str
 
 if TYPE_CHECKING:
     from generation.context import Packet

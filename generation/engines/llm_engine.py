@@ -1,6 +1,6 @@
 """The LLM engine: prompt → LiteLLM (generation.llm) → JSON → checks → one repair → fallback.
 
-1. The prompt (generation.prompts): rules and catalog first, the athlete's packet last.
+1. The prompt (generation.engines.prompts): rules and catalog first, the athlete's packet last.
 2. One call with the answer's pydantic model as structured output (`response_format`).
 3. The answer's JSON is found (plain, in a ```json fence, or inside prose: the outermost object),
    validated against the compact answer schema (draft_schema), expanded into a CatalogJSON
@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ImproperlyConfigured
 from pydantic import ValidationError
 
-from generation import prompts
 from generation.constraints import enforce
+from generation.engines import prompts
 from generation.engines.base import Draft, EngineName, GenerationRequest, Usage
 from generation.engines.draft_schema import (
     DraftAnswer,
@@ -39,7 +39,8 @@ from generation.engines.draft_schema import (
     expand,
     validation_messages,
 )
-from generation.llm import ErrorKind, LLMConfig, LLMError, LLMResult, complete
+from generation.llm import LLMConfig, complete
+from generation.llm_types import ErrorKind, LLMError, LLMResult
 from programs.catalog.parse import parse_catalog
 
 if TYPE_CHECKING:

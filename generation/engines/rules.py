@@ -59,7 +59,7 @@ from programs.models import (
     ProgressionRule,
     Tier,
 )
-from settings_app.registry import setting_float
+from settings_app.resolution import setting_float
 
 if TYPE_CHECKING:
     from athletes.stats import ExerciseStats
@@ -153,7 +153,7 @@ class FocusRule:
     added: tuple[int, int, str]  # sets, reps, rep type of an exercise added for the focus
 
 
-# The request's focus areas (generation.services.FOCUS_AREAS) as movement patterns. A focused
+# The request's focus areas (generation.runs.services.FOCUS_AREAS) as movement patterns. A focused
 # exercise gets one more set in normal weeks and is kept first under the exercises-a-day cap; a
 # focus with no exercise in the program gets one. "sport_specific" needs a coach's judgement.
 FOCUS_RULES: dict[str, FocusRule] = {

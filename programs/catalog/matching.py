@@ -41,7 +41,7 @@ from rapidfuzz import fuzz, process
 
 from programs.catalog.schema import PROGRAM_NAME_MAX, Catalog
 from programs.models import Equipment, Exercise, ProgramTemplate
-from settings_app.registry import get_setting
+from settings_app.resolution import get_setting
 
 Kind = Literal["equipment", "exercise"]
 NEW = "new"

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Model
-from django.test import override_settings
 from django.utils import timezone
 
 from athletes.access import athletes_visible_to
@@ -82,14 +81,6 @@ def _catalog(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
         Equipment.objects.all().delete()
 
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
 def _seed(today: dt.date = TODAY) -> str:
     out = StringIO()
     call_command("seed_demo", f"--today={today.isoformat()}", stdout=out)
@@ -136,7 +127,7 @@ def test_seed_demo_twice_creates_nothing_the_second_time() -> None:
 
 @pytest.fixture(scope="class")
 def _shared_demo(_catalog: None, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    with django_db_blocker.unblock():
         _seed()
     yield
     with django_db_blocker.unblock():

@@ -231,6 +231,7 @@ class FakeLLMServer:
         with self._lock:
             self._queue.clear()
             self.requests.clear()
+            self.default = FakeReply()
 
     @property
     def pending(self) -> int:

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.test import override_settings
 
 from athletes import models as am
 from generation.engines.base import Draft, EngineName, GenerationRequest, Usage
 from generation.models import GenerationRun
-from generation.services import generation_execute, generation_request
+from generation.runs.execute import generation_execute
+from generation.runs.services import generation_request
 from programs import models as pm
 from tests.factories import (
     AthleteEquipmentFactory,
@@ -30,22 +30,6 @@ from tests.factories import (
     ProgramTemplateFactory,
     ProgressionRuleFactory,
 )
-
-
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings: Any) -> None:
-    """Outside DEBUG the manifest storage needs `collectstatic`; pages under test need URLs
-    only. Import this fixture into a test module to use it there."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -5,8 +5,6 @@ served it to anyone who knew the URL)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.access import (
@@ -18,19 +16,6 @@ from tests.access import (
     case_id,
     run_case,
 )
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def athlete(p: Personas) -> list[int]:

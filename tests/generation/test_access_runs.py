@@ -17,9 +17,7 @@ from tests.access import (
     case_id,
     run_case,
 )
-from tests.generation.factories_runs import (  # noqa: F401 (autouse fixtures)
-    fast_password_hasher,
-    plain_static_storage,
+from tests.generation.factories_runs import (
     request_for,
     run_to_ready,
 )

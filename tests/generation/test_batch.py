@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -27,21 +26,8 @@ from tests.factories import (
     ProgramTemplateFactory,
     UserFactory,
 )
-from tests.fakes.openai_server import FakeLLMServer, FakeReply
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[FakeLLMServer]:
-    # One fake provider for the module (stopping one waits for its serve loop's poll).
-    with FakeLLMServer() as server:
-        yield server
-
-
-@pytest.fixture
-def fake_llm(provider: FakeLLMServer) -> FakeLLMServer:
-    provider.reset()
-    provider.default = FakeReply()
-    return provider
+from tests.fakes.openai_server import FakeLLMServer
+from tests.fakes.plugin import configure_fake_llm
 
 
 def with_program(athlete: Athlete, name: str, *, days: int = 3, weeks: int = 4) -> None:
@@ -93,14 +79,6 @@ def run_failing(*args: str) -> tuple[CommandError, str]:
     with pytest.raises(CommandError) as excinfo:
         call_command("generate_programs", *args, "--poll-interval", "0.01", stdout=out)
     return excinfo.value, out.getvalue()
-
-
-def configure_fake_llm(monkeypatch: pytest.MonkeyPatch, server: FakeLLMServer) -> None:
-    monkeypatch.setenv("REPLOG_LLM_PROVIDER", "openai_compatible")
-    monkeypatch.setenv("REPLOG_LLM_MODEL", "fake-model")
-    monkeypatch.setenv("REPLOG_LLM_BASE_URL", server.openai_base_url)
-    monkeypatch.setenv("REPLOG_LLM_TIMEOUT_SECONDS", "10")
-    monkeypatch.setenv("REPLOG_LLM_MAX_RETRIES", "0")
 
 
 # --- selection --------------------------------------------------------------------------------
@@ -205,7 +183,7 @@ def test_planning_reads_the_same_defaults_as_the_form_in_queries_that_do_not_gro
     django_assert_num_queries: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from generation import services
+    from generation.runs import services
 
     everyone = batch.select_athletes(athlete_ids=[a.pk for a in roster.values()])
     # Dan already has his next block's usual name: the default must step over it.
@@ -440,7 +418,7 @@ def test_later_waves_of_a_batch_get_later_deadlines(roster: dict[str, Athlete]) 
     waits = [round((r.deadline_at - created).total_seconds() / 600) for r in runs]
     assert waits == [1, 1, 2, 2, 3]
     # Waiting in the queue is not being stuck.
-    from generation.services import generation_recover_stuck
+    from generation.runs.execute import generation_recover_stuck
 
     assert generation_recover_stuck(now=created + dt.timedelta(seconds=900)) == 2
 

@@ -4,7 +4,6 @@ fake provider (tests/fakes)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,34 +14,6 @@ from athletes.models import Athlete, User
 from generation.models import GenerationRun, RunStatus
 from tests.factories import AthleteFactory, ExerciseFactory
 from tests.fakes.openai_server import FakeLLMServer, FakeReply
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[FakeLLMServer]:
-    # One fake provider for the module (stopping one waits for its serve loop's poll).
-    with FakeLLMServer() as server:
-        yield server
-
-
-@pytest.fixture
-def fake_llm(provider: FakeLLMServer) -> FakeLLMServer:
-    provider.reset()
-    provider.default = FakeReply()
-    return provider
-
-
-@pytest.fixture
-def llm(monkeypatch: pytest.MonkeyPatch, fake_llm: FakeLLMServer) -> FakeLLMServer:
-    for name, value in {
-        "REPLOG_LLM_PROVIDER": "openai_compatible",
-        "REPLOG_LLM_MODEL": "fake-model",
-        "REPLOG_LLM_BASE_URL": fake_llm.openai_base_url,
-        "REPLOG_LLM_MAX_RETRIES": "0",
-        "REPLOG_LLM_TIMEOUT_SECONDS": "20",
-        "REPLOG_GENERATION_REQUESTS_PER_MINUTE": "100000",
-    }.items():
-        monkeypatch.setenv(name, value)
-    return fake_llm
 
 
 @pytest.fixture
@@ -144,7 +115,7 @@ def test_a_failed_llm_run_makes_the_command_fail(
     llm: FakeLLMServer, pair: list[Athlete], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     llm.default = FakeReply.json(answer())
-    from generation.services import catalog_check
+    from generation.runs.services import catalog_check
 
     real = catalog_check.check
 

@@ -24,7 +24,7 @@ from athletes.models import User
 from generation import batch
 from generation.engines import dispatch
 from generation.models import GenerationRun, RunStatus
-from generation.tasks import execute_generation_run
+from generation.runs.tasks import execute_generation_run
 from tests.factories import AthleteFactory, ExerciseFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -17,11 +16,6 @@ pytestmark = pytest.mark.django_db
 
 # Any weekday holds the story (see tests/athletes/test_seed_demo.py); two are checked here.
 DAYS = [dt.date(2026, 3, 25), dt.date(2026, 3, 28)]
-
-
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _packets(today: dt.date) -> tuple[Packet, Packet]:

@@ -16,7 +16,8 @@ from generation.engines import dispatch
 from generation.engines.base import Draft, EngineChoice, EngineName, GenerationRequest, Usage
 from generation.engines.rules import RulesEngine
 from generation.models import RunStatus
-from generation.services import generation_execute, generation_request
+from generation.runs.execute import generation_execute
+from generation.runs.services import generation_request
 from tests.factories import (
     AthleteFactory,
     AthleteNoteFactory,
@@ -25,10 +26,9 @@ from tests.factories import (
     PrescribedSetFactory,
     ProgramTemplateFactory,
 )
-from tests.generation.factories_runs import (  # noqa: F401 (autouse fixtures)
+from tests.generation.factories_runs import (
     World,
     build_world,
-    fast_password_hasher,
     request_for,
 )
 

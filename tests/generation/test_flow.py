@@ -8,12 +8,10 @@ import pytest
 from django.urls import reverse
 
 from athletes.models import AthleteProgram, User
-from generation.edits import SetValues, edits_diff, with_ids
 from generation.engines import dispatch
 from generation.models import GenerationRun, RunStatus
-from generation.services import (
-    GenerationError,
-    InvalidTransition,
+from generation.runs.edits import SetValues, edits_diff, with_ids
+from generation.runs.services import (
     generation_add_set,
     generation_approve,
     generation_edit_set,
@@ -22,13 +20,12 @@ from generation.services import (
     generation_rename,
     generation_swap_exercise,
 )
+from generation.runs.states import GenerationError, InvalidTransition
 from programs.models import PrescribedSet, ProgramTemplate
-from tests.generation.factories_runs import (  # noqa: F401 (autouse fixtures)
+from tests.generation.factories_runs import (
     FixedEngine,
     World,
     build_world,
-    fast_password_hasher,
-    plain_static_storage,
     request_for,
     run_to_ready,
     small_catalog,
@@ -92,7 +89,7 @@ def test_approving_twice_returns_the_same_template(ready: GenerationRun, coach: 
 def test_approve_is_atomic(
     ready: GenerationRun, world: World, coach: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generation.services as services
+    import generation.runs.services as services
 
     def broken_diff(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("disk full")  # after the import has written everything

@@ -12,13 +12,11 @@ import pytest
 from pydantic import BaseModel
 
 from generation import llm
-from generation.llm import ErrorKind, LLMConfig, LLMError
-from tests.fakes import plugin
+from generation.llm import LLMConfig
+from generation.llm_types import ErrorKind, LLMError
 from tests.fakes.openai_server import FakeLLMServer, FakeReply
 
 # The fake provider's fixtures (also registered suite-wide through tests/conftest.py).
-fake_llm = plugin.fake_llm
-unused_port = plugin.unused_port
 
 KEY = "sk-test-KEYVALUE-0123456789abcdef-zz99"
 MESSAGES = [

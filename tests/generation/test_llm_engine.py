@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -55,32 +54,6 @@ def world(db: None) -> World:
 @pytest.fixture
 def tommy(world: World) -> Packet:
     return build_packet(world.tommy)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeLLMServer]:
-    # One server for the module, emptied before each test (see `llm`): stopping one waits for
-    # its serve loop's half-second poll, which would add ~20 s to this module.
-    with FakeLLMServer() as fake:
-        yield fake
-
-
-@pytest.fixture
-def llm(monkeypatch: pytest.MonkeyPatch, server: FakeLLMServer) -> FakeLLMServer:
-    """The fake server as an OpenAI-compatible provider, configured through the environment,
-    with nothing queued and nothing received."""
-    server.reset()
-    fake_llm = server
-    for name, value in {
-        "REPLOG_LLM_PROVIDER": "openai_compatible",
-        "REPLOG_LLM_MODEL": "fake-model",
-        "REPLOG_LLM_BASE_URL": fake_llm.openai_base_url,
-        "REPLOG_LLM_API_KEY": "",
-        "REPLOG_LLM_MAX_RETRIES": "0",
-        "REPLOG_LLM_TIMEOUT_SECONDS": "10",
-    }.items():
-        monkeypatch.setenv(name, value)
-    return fake_llm
 
 
 def generate(packet: Packet, **request_fields: Any) -> Draft:
@@ -348,7 +321,6 @@ def test_an_equipment_violation_is_replaced_like_for_like(llm: FakeLLMServer, wo
 def demo_month(db: None, settings: Any) -> tuple[Packet, GenerationRequest, Draft]:
     """Tommy Carter of the demo data and the rules engine's draft of his Month 4 (4 weeks × 4
     days, ~310 sets): a realistic program of the size a model must write."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     today = dt.date(2026, 3, 25)
     call_command("seed_demo", f"--today={today.isoformat()}", stdout=StringIO())
     packet = build_packet(Athlete.objects.get(name="Tommy Carter"), today=today)

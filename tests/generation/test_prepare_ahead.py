@@ -18,20 +18,18 @@ from generation import batch
 from generation.context import build_packet
 from generation.engines import dispatch
 from generation.models import GenerationRun, RunStatus
-from generation.services import (
+from generation.runs.execute import (
     PreparedPacket,
     _packet_to_json,
     generation_execute,
     generation_prepare,
-    generation_request,
 )
+from generation.runs.services import generation_request
 from tests.factories import AthleteFactory, UserFactory
-from tests.generation.factories_runs import (  # noqa: F401 (autouse fixtures)
+from tests.generation.factories_runs import (
     FixedEngine,
     World,
     build_world,
-    fast_password_hasher,
-    plain_static_storage,
     request_for,
     small_catalog,
 )
@@ -255,7 +253,7 @@ def test_a_pool_prepares_ahead_and_every_run_gets_its_own_athletes_packet(
         return real(packet, request)
 
     monkeypatch.setattr(dispatch, "generate_draft", slow)
-    caplog.set_level(logging.DEBUG, logger="generation.services")
+    caplog.set_level(logging.DEBUG, logger="generation.runs.execute")
 
     batch.execute_runs(ids, concurrency=2)
 
@@ -274,5 +272,6 @@ def _prepared_runs(records: Sequence[logging.LogRecord]) -> list[int]:
     return [
         int(r.args[0])  # type: ignore[index]
         for r in records
-        if r.name == "generation.services" and r.msg == "Generation run %s: packet prepared ahead"
+        if r.name == "generation.runs.services"
+        and r.msg == "Generation run %s: packet prepared ahead"
     ]

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from generation import prompts
 from generation.context import Packet, build_packet
+from generation.engines import prompts
 from generation.engines.draft_schema import DraftAnswer, expand
 from generation.llm import LLMConfig
 from programs.catalog.parse import parse_catalog

@@ -5,7 +5,6 @@ before its deadline ends with a labelled rules-engine draft, having sent nothing
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,39 +15,18 @@ from generation.llm import LLMConfig, complete
 from generation.models import GenerationRun, RunStatus
 from generation.ratelimit import Limiter, Reservation
 from generation.ratelimit_models import RateLimitSlot
-from generation.services import generation_execute, generation_request
+from generation.runs.execute import generation_execute
+from generation.runs.services import generation_request
 from tests.factories import AthleteFactory, ExerciseFactory
 from tests.fakes.openai_server import FakeLLMServer, FakeReply
+from tests.fakes.plugin import configure_fake_llm
 
 MESSAGES = [{"role": "user", "content": "Say OK"}]
 
 
-@pytest.fixture(scope="module")
-def provider() -> Iterator[FakeLLMServer]:
-    # One fake provider for the module (stopping one waits for its serve loop's poll).
-    with FakeLLMServer() as server:
-        yield server
-
-
-@pytest.fixture
-def fake_llm(provider: FakeLLMServer) -> FakeLLMServer:
-    provider.reset()
-    provider.default = FakeReply()
-    return provider
-
-
 @pytest.fixture
 def llm(db: None, monkeypatch: pytest.MonkeyPatch, fake_llm: FakeLLMServer) -> FakeLLMServer:
-    for name, value in {
-        "REPLOG_LLM_PROVIDER": "openai_compatible",
-        "REPLOG_LLM_MODEL": "fake-model",
-        "REPLOG_LLM_BASE_URL": fake_llm.openai_base_url,
-        "REPLOG_LLM_MAX_RETRIES": "2",
-        "REPLOG_LLM_TIMEOUT_SECONDS": "20",
-        "REPLOG_GENERATION_REQUESTS_PER_MINUTE": "100000",
-    }.items():
-        monkeypatch.setenv(name, value)
-    return fake_llm
+    return configure_fake_llm(monkeypatch, fake_llm, LLM_MAX_RETRIES="2")
 
 
 @pytest.fixture

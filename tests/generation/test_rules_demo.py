@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import override_settings
 
 from athletes.demo import demo_seed
 from athletes.models import Athlete, User
@@ -26,7 +25,6 @@ pytestmark = pytest.mark.django_db
 # A Wednesday in week 4 of Month 3 (the story holds on any day; see test_seed_demo).
 TODAY = dt.date(2026, 3, 25)
 SOURCE = "Sport Performance — Month 3"
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
@@ -60,7 +58,7 @@ def month_4(name: str) -> GenerationRequest:
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Case]]:
     # Loading the seed catalog and the demo takes seconds: once for the module (committed),
     # read by every test, removed at the end.
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    with django_db_blocker.unblock():
         demo_seed(today=TODAY)
         cases = {}
         for name in ("Tommy Carter", "Sarah Carter"):

@@ -13,24 +13,19 @@ from athletes.models import User
 from generation.engines import dispatch
 from generation.engines.base import EngineChoice
 from generation.models import GenerationRun, RunStatus
-from generation.services import (
+from generation.runs.execute import generation_execute, generation_recover_stuck
+from generation.runs.services import default_request_for, generation_request, next_program_name
+from generation.runs.states import (
     TRANSITIONS,
     GenerationError,
     InvalidTransition,
     RateLimited,
     RunInProgress,
-    default_request_for,
-    generation_execute,
-    generation_recover_stuck,
-    generation_request,
-    next_program_name,
 )
-from tests.generation.factories_runs import (  # noqa: F401 (autouse fixtures)
+from tests.generation.factories_runs import (
     FixedEngine,
     World,
     build_world,
-    fast_password_hasher,
-    plain_static_storage,
     request_for,
     run_to_ready,
     small_catalog,
@@ -304,7 +299,7 @@ def test_a_race_past_the_check_is_still_refused(
     world: World, coach: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The other request commits between our check and our insert.
-    import generation.services as services
+    import generation.runs.services as services
 
     real_filter = GenerationRun.objects.filter
     calls = {"n": 0}
@@ -383,11 +378,11 @@ def test_a_name_the_athlete_already_has_is_refused(world: World, coach: User) ->
 
 
 def test_transitions_only_move_forward() -> None:
-    from generation.services import _advance
+    from generation.runs.states import advance
 
     assert TRANSITIONS[RunStatus.APPROVED] == frozenset()
     with pytest.raises(InvalidTransition):
-        _advance(1, RunStatus.READY, RunStatus.CALLING)
+        advance(1, RunStatus.READY, RunStatus.CALLING)
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,6 @@ from django.utils import timezone
 from athletes.models import User
 from generation.models import GenerationRun, RunStatus
 from tests.factories import AthleteFactory
-from tests.generation.factories_runs import (  # noqa: F401 (autouse fixtures)
-    fast_password_hasher,
-    plain_static_storage,
-)
 
 
 def make_run(coach: User, when: dt.datetime, **fields: Any) -> GenerationRun:

@@ -12,9 +12,7 @@ from django.urls import reverse
 from athletes.models import User
 from generation.models import GenerationRun, RunStatus
 from tests.factories import AthleteFactory, ProgramTemplateFactory
-from tests.generation.factories_runs import (  # noqa: F401 (autouse fixtures)
-    fast_password_hasher,
-    plain_static_storage,
+from tests.generation.factories_runs import (
     request_for,
     small_catalog,
 )

@@ -20,10 +20,9 @@ from tests.factories import (
     WorkoutFactory,
     WorkoutSetFactory,
 )
-from tests.generation.factories_runs import (  # noqa: F401 (autouse fixtures)
+from tests.generation.factories_runs import (
     World,
     build_world,
-    fast_password_hasher,
     request_for,
 )
 

@@ -13,8 +13,8 @@ from django_tasks_db.models import DBTaskResult
 from athletes.models import User
 from generation.engines import dispatch
 from generation.models import GenerationRun, RunStatus
-from generation.services import generation_request
-from generation.tasks import execute_generation_run
+from generation.runs.services import generation_request
+from generation.runs.tasks import execute_generation_run
 from tests.factories import UserFactory
 from tests.generation.factories_runs import (
     FixedEngine,

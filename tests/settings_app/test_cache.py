@@ -14,8 +14,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 from athletes.models import User
 from settings_app import crypto, resolution
 from settings_app.models import AppSetting
-from settings_app.registry import get_setting, setting_str
-from settings_app.resolution import settings_scope
+from settings_app.resolution import get_setting, setting_str, settings_scope
 from settings_app.services import settings_set
 from tests.conftest import client_for
 from tests.settings_app.conftest import SECRET, settings_queries

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from athletes.models import User
 from settings_app.models import AppSetting
-from settings_app.registry import get_setting
+from settings_app.resolution import get_setting
 from settings_app.services import settings_set
 from tests.conftest import client_for
 from tests.settings_app.conftest import SECRET

@@ -7,20 +7,16 @@ from django.core.exceptions import ImproperlyConfigured
 
 from settings_app.checks import env_values_valid
 from settings_app.models import AppSetting
-from settings_app.registry import (
-    BY_KEY,
-    REGISTRY,
-    Kind,
-    SettingValueError,
-    coerce,
+from settings_app.registry import BY_KEY, REGISTRY, Kind, SettingValueError, coerce, serialize
+from settings_app.resolution import (
+    Source,
     get_setting,
-    serialize,
     setting_bool,
     setting_float,
     setting_int,
     setting_str,
+    source_of,
 )
-from settings_app.resolution import Source, source_of
 from settings_app.services import settings_set
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,7 @@ from pytest_django.fixtures import Settings as SettingsWrapper
 
 from settings_app import crypto
 from settings_app.models import AppSetting
-from settings_app.registry import get_setting
-from settings_app.resolution import DECRYPT_ERROR, Source
+from settings_app.resolution import DECRYPT_ERROR, Source, get_setting
 from settings_app.selectors import SettingState, settings_describe
 from settings_app.services import settings_rotate_key, settings_set
 from tests.settings_app.conftest import SECRET, TEST_KEY

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from generation.services import generation_recover_stuck
+from generation.runs.execute import generation_recover_stuck
 
 
 class Command(BaseCommand):

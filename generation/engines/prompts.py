@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from athletes.stats import PrescriptionRow
 from generation.constraints import INJURY_MAP, LIMITS
 from generation.engines.rules import THRESHOLDS
-from settings_app.registry import setting_str
+from settings_app.resolution import setting_str
 
 if TYPE_CHECKING:
     from generation.context import Packet

@@ -1,7 +1,7 @@
 """A draft through the catalog pipeline: parse and normalise, map exercise names, and import.
 
 The preview shows every problem next to the set it concerns, so issues keep the set's `_id`
-(see generation.edits) rather than the parser's list index.
+(see generation.runs.edits) rather than the parser's list index.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from generation import edits
+from generation.runs import edits
 from programs.catalog.matching import Level, propose_mapping
 from programs.catalog.parse import parse_catalog
 from programs.catalog.schema import Catalog

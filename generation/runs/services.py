@@ -8,12 +8,9 @@ the race finds the status already changed and stops.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -21,47 +18,36 @@ from django.db.models import Min
 from django.utils import timezone
 
 from athletes.models import Athlete
-from generation import catalog_check, edits
-from generation.catalog_check import CatalogCheck
-from generation.edits import EditError, SetValues
 from generation.engines import dispatch
-from generation.engines.base import Draft, EngineChoice, GenerationRequest
+from generation.engines.base import EngineChoice, GenerationRequest
 from generation.models import (
     WORKING_STATUSES,
     EngineRequested,
-    EngineUsed,
     GenerationRun,
     RunStatus,
 )
-from generation.selectors import HEAVY_FIELDS
+from generation.runs import catalog_check, edits
+from generation.runs.edits import EditError, SetValues
+from generation.runs.execute import check_catalog
+from generation.runs.states import (
+    STAGE_MESSAGES,
+    TRANSITIONS,
+    GenerationError,
+    InvalidTransition,
+    RateLimited,
+    RunInProgress,
+    deadline_seconds,
+    fail_run,
+)
+from generation.runs.tasks import execute_generation_run
 from programs.models import ProgramTemplate
-from settings_app.registry import setting_int
+from settings_app.resolution import setting_int
 
 if TYPE_CHECKING:
     from athletes.models import User
 
 logger = logging.getLogger(__name__)
 
-# Where each status may go next. Terminal states have no way out.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    RunStatus.QUEUED: frozenset({RunStatus.ASSEMBLING, RunStatus.FAILED}),
-    RunStatus.ASSEMBLING: frozenset({RunStatus.CALLING, RunStatus.FAILED}),
-    RunStatus.CALLING: frozenset({RunStatus.VALIDATING, RunStatus.FAILED}),
-    RunStatus.VALIDATING: frozenset({RunStatus.READY, RunStatus.FAILED}),
-    RunStatus.READY: frozenset({RunStatus.APPROVED, RunStatus.REJECTED}),
-    RunStatus.FAILED: frozenset(),
-    RunStatus.APPROVED: frozenset(),
-    RunStatus.REJECTED: frozenset(),
-}
-
-STAGE_MESSAGES: dict[str, str] = {
-    RunStatus.QUEUED: "Waiting for the background worker…",
-    RunStatus.ASSEMBLING: "Assembling the athlete's data…",
-    RunStatus.CALLING: "Drafting the program…",
-    RunStatus.VALIDATING: "Checking the draft against the catalog…",
-}
-
-STUCK_REASON = "worker stopped or timed out"
 RATE_WINDOW = dt.timedelta(hours=1)
 
 MAX_DAYS = 7
@@ -76,36 +62,6 @@ FOCUS_AREAS: tuple[tuple[str, str], ...] = (
     ("mobility", "Mobility"),
     ("sport_specific", "Sport-specific"),
 )
-
-
-class GenerationError(Exception):
-    """A refused generation action; `message` is shown to the coach as is."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class RunInProgress(GenerationError):
-    def __init__(self, run: GenerationRun | None) -> None:
-        super().__init__(
-            "A draft is already being generated for this athlete; "
-            "wait for it to finish (or fail) before starting another."
-        )
-        self.run = run
-
-
-class RateLimited(GenerationError):
-    pass
-
-
-class InvalidTransition(GenerationError):
-    pass
-
-
-class _StageLost(Exception):
-    """The run left the expected status under us (recovered as stuck, or run elsewhere)."""
-
 
 # ---------------------------------------------------------------------------------------------
 # Names
@@ -200,10 +156,6 @@ def _check_rate_limit(by: User, now: dt.datetime) -> None:
         )
 
 
-def _deadline_seconds() -> int:
-    return setting_int("generation.run_deadline_seconds")
-
-
 def generation_request(
     *,
     athlete: Athlete,
@@ -235,7 +187,7 @@ def generation_request(
                 status=RunStatus.QUEUED,
                 progress=STAGE_MESSAGES[RunStatus.QUEUED],
                 created_at=now,
-                deadline_at=now + dt.timedelta(seconds=_deadline_seconds()),
+                deadline_at=now + dt.timedelta(seconds=deadline_seconds()),
                 batch_id=batch_id,
             )
             run_id = run.pk
@@ -248,271 +200,13 @@ def generation_request(
 
 
 def _enqueue(run_id: int) -> None:
-    from generation.tasks import execute_generation_run
-
     try:
         result = execute_generation_run.enqueue(run_id=run_id)
     except Exception:
         logger.exception("Could not enqueue generation run %s", run_id)
-        _fail(run_id, "The background task could not be queued; try again in a moment.")
+        fail_run(run_id, "The background task could not be queued; try again in a moment.")
         return
     GenerationRun.objects.filter(pk=run_id).update(task_id=str(result.id)[:64])
-
-
-# ---------------------------------------------------------------------------------------------
-# Execute (the task body)
-
-
-def _advance(run_id: int, from_status: str, to_status: str, **fields: Any) -> None:
-    if to_status not in TRANSITIONS[from_status]:
-        raise InvalidTransition(f"A run cannot go from {from_status} to {to_status}.")
-    now = timezone.now()
-    fields.setdefault("progress", STAGE_MESSAGES.get(to_status, ""))
-    updated = GenerationRun.objects.filter(pk=run_id, status=from_status).update(
-        status=to_status, heartbeat_at=now, **fields
-    )
-    if not updated:
-        raise _StageLost(f"run {run_id} is no longer {from_status}")
-
-
-def _fail(run_id: int, message: str, **fields: Any) -> bool:
-    """Mark a working run failed; a run already finished is left alone."""
-    now = timezone.now()
-    run = GenerationRun.objects.filter(pk=run_id).only("started_at").first()
-    duration = (now - run.started_at).total_seconds() if run and run.started_at else None
-    updated = GenerationRun.objects.filter(pk=run_id, status__in=WORKING_STATUSES).update(
-        status=RunStatus.FAILED,
-        error_message=message,
-        progress="",
-        finished_at=now,
-        heartbeat_at=now,
-        duration_s=duration,
-        **fields,
-    )
-    return bool(updated)
-
-
-def user_message(exc: BaseException) -> str:
-    """A failure as the coach should read it; internals stay in the log."""
-    for attr in ("user_message", "message"):
-        text = getattr(exc, attr, None)
-        if isinstance(text, str) and text.strip():
-            return text.strip()
-    return (
-        f"The generator stopped with an unexpected error ({type(exc).__name__}). "
-        "It has been logged; try again, or choose the built-in rules engine."
-    )
-
-
-def _packet_to_json(packet: Any) -> Any:
-    from generation.context import packet_json
-
-    data = packet_json(packet)
-    return json.loads(data) if isinstance(data, str | bytes) else data
-
-
-@dataclass(frozen=True)
-class PreparedPacket:
-    """A queued run's packet, assembled before the run is claimed (generation_prepare)."""
-
-    run_id: int
-    packet: Any  # generation.context.Packet; its meta names the athlete
-    packet_json: Any
-
-
-def generation_prepare(*, run_id: int) -> PreparedPacket | None:
-    """Assemble a queued run's packet ahead of executing it; reads only, claims nothing. A
-    batch process prepares its next run while its current one waits for the LLM, so the
-    packet is off the critical path. The packet then shows the athlete's data as of at most
-    one LLM call before the claim, always after the run was requested. None when the run is
-    not queued any more (another worker has it)."""
-    run = (
-        GenerationRun.objects.select_related("athlete")
-        .defer(*HEAVY_FIELDS)
-        .filter(pk=run_id, status=RunStatus.QUEUED)
-        .first()
-    )
-    if run is None:
-        return None
-    packet, packet_json = _assembled(run.athlete)
-    return PreparedPacket(run_id=run_id, packet=packet, packet_json=packet_json)
-
-
-def _assembled(athlete: Athlete) -> tuple[Any, Any]:
-    """The athlete's packet now, and its JSON as saved on the run."""
-    from generation.context import build_packet
-
-    packet = build_packet(athlete)
-    return packet, _packet_to_json(packet)
-
-
-def generation_execute(
-    *,
-    run_id: int,
-    prepared: PreparedPacket | None = None,
-    on_calling: Callable[[], None] | None = None,
-) -> str:
-    """Run one queued run to ready or failed. A run that is not queued any more (already
-    executed, recovered as stuck) is left alone, so a duplicated task never runs twice.
-
-    `prepared`: this run's packet from generation_prepare, used instead of assembling it
-    again when it is this run's, of its athlete, from today. `on_calling` is called once the
-    packet is saved, as the generator starts (a batch prepares its next run then); its errors
-    are logged, never the run's."""
-    generation_recover_stuck()
-    now = timezone.now()
-    claimed = GenerationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.ASSEMBLING,
-        progress=STAGE_MESSAGES[RunStatus.ASSEMBLING],
-        started_at=now,
-        heartbeat_at=now,
-        deadline_at=now + dt.timedelta(seconds=_deadline_seconds()),
-    )
-    if not claimed:
-        status = GenerationRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
-        logger.info("Generation run %s not executed: status is %s", run_id, status)
-        return str(status or "missing")
-    try:
-        _execute_claimed(run_id, prepared=prepared, on_calling=on_calling)
-    except _StageLost as exc:
-        logger.warning("Generation run %s stopped: %s", run_id, exc)
-    except Exception as exc:
-        logger.exception("Generation run %s failed", run_id)
-        _fail(run_id, user_message(exc))
-    return str(GenerationRun.objects.values_list("status", flat=True).get(pk=run_id))
-
-
-def _packet_for(run: GenerationRun, prepared: PreparedPacket | None) -> tuple[Any, Any]:
-    """The run's packet and its JSON: the prepared one when it is this run's, for this athlete,
-    assembled today; otherwise assembled now."""
-    if (
-        prepared is not None
-        and prepared.run_id == run.pk
-        and prepared.packet.meta.athlete_id == run.athlete_id
-        and prepared.packet.meta.generated_on == timezone.localdate()
-    ):
-        logger.debug("Generation run %s: packet prepared ahead", run.pk)
-        return prepared.packet, prepared.packet_json
-    return _assembled(run.athlete)
-
-
-def _execute_claimed(
-    run_id: int,
-    *,
-    prepared: PreparedPacket | None = None,
-    on_calling: Callable[[], None] | None = None,
-) -> None:
-    run = GenerationRun.objects.select_related("athlete").get(pk=run_id)
-    request = GenerationRequest.from_dict(run.request)
-
-    packet, packet_json = _packet_for(run, prepared)
-    _advance(run_id, RunStatus.ASSEMBLING, RunStatus.CALLING, packet=packet_json)
-    if on_calling is not None:
-        try:
-            on_calling()
-        except Exception:
-            logger.exception("Generation run %s: on_calling failed", run_id)
-
-    draft: Draft = dispatch.generate_draft(packet, request)
-    usage = draft.usage
-    _advance(
-        run_id,
-        RunStatus.CALLING,
-        RunStatus.VALIDATING,
-        engine_used=EngineUsed(str(usage.engine)),
-        model=usage.model[:200],
-        tokens_in=max(0, int(usage.tokens_in)),
-        tokens_out=max(0, int(usage.tokens_out)),
-        cost_usd=Decimal(str(max(0.0, usage.cost_usd))).quantize(Decimal("0.000001")),
-        prompt=draft.prompt,
-        raw_response=draft.raw_response,
-        reasoning=[str(r) for r in draft.reasoning],
-        fallback_reason=draft.fallback_reason,
-        draft=draft.catalog,
-    )
-
-    check = check_catalog(draft.catalog, athlete=run.athlete)
-    if check.fatal:
-        _fail(run_id, check.fatal, errors=check.errors)
-        return
-    finished = timezone.now()
-    started = run.started_at or finished
-    engine_warnings = [
-        _located({"message": str(w), "source": "engine"}, check.catalog) for w in draft.warnings
-    ]
-    _advance(
-        run_id,
-        RunStatus.VALIDATING,
-        RunStatus.READY,
-        progress="",
-        draft=edits.strip_private(check.catalog),
-        errors=check.errors,
-        warnings=engine_warnings + check.warnings,
-        name_mapping=check.decisions,
-        finished_at=finished,
-        duration_s=(finished - started).total_seconds(),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Checking a draft with the catalog pipeline
-
-
-def _located(note: dict[str, Any], catalog: dict[str, Any]) -> dict[str, Any]:
-    """Attach a free-text message to the exercise it names first, so the preview shows it on
-    that exercise ("Back Squat loads the knee: … depth jumps …" belongs to Back Squat)."""
-    if "exercise" in note or "set_id" in note:
-        return note
-    text = note["message"].casefold()
-    found = [
-        (text.find(name.casefold()), -len(name), name)
-        for name in {str(r.get("exercise", "")) for r in _safe_sets(catalog)}
-        if name and name.casefold() in text
-    ]
-    if not found:
-        return note
-    return {**note, "exercise": min(found)[2]}
-
-
-def _safe_sets(catalog: dict[str, Any]) -> list[dict[str, Any]]:
-    try:
-        return edits.sets_of(catalog)
-    except EditError:
-        return []
-
-
-def check_catalog(catalog: dict[str, Any], *, athlete: Athlete) -> CatalogCheck:
-    return catalog_check.check(catalog, athlete=athlete)
-
-
-# ---------------------------------------------------------------------------------------------
-# Recovery
-
-
-def generation_recover_stuck(*, now: dt.datetime | None = None) -> int:
-    """Fail every run still queued or working past its deadline; returns how many."""
-    now = now or timezone.now()
-    stuck = list(
-        GenerationRun.objects.filter(status__in=WORKING_STATUSES, deadline_at__lt=now).values_list(
-            "pk", "status"
-        )
-    )
-    count = 0
-    for run_id, status in stuck:
-        message = (
-            f"The run stopped while “{RunStatus(status).label}”: {STUCK_REASON}. "
-            "Check that the worker is running (make run starts it) and press Generate again."
-        )
-        if GenerationRun.objects.filter(pk=run_id, status=status, deadline_at__lt=now).update(
-            status=RunStatus.FAILED,
-            error_message=message,
-            progress="",
-            finished_at=now,
-            heartbeat_at=now,
-        ):
-            count += 1
-            logger.warning("Generation run %s marked failed: %s", run_id, STUCK_REASON)
-    return count
 
 
 # ---------------------------------------------------------------------------------------------
@@ -581,7 +275,7 @@ def generation_swap_exercise(
     by: User | None,
 ) -> GenerationRun:
     """Swap in a catalog exercise the athlete can do (never a free-typed name)."""
-    from generation.selectors import exercises_available_to
+    from generation.runs.selectors import exercises_available_to
 
     exercise = exercises_available_to(run.athlete).filter(pk=exercise_id).first()
     if exercise is None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from generation.services import generation_execute
+from generation.runs.execute import generation_execute
 
 
 @task()

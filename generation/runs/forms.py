@@ -6,10 +6,10 @@ from typing import Any
 from django import forms
 
 from athletes.models import Athlete
-from generation.edits import SetValues, number
 from generation.engines.base import EngineChoice, GenerationRequest
-from generation.selectors import reference_program_choices
-from generation.services import (
+from generation.runs.edits import SetValues, number
+from generation.runs.selectors import reference_program_choices
+from generation.runs.services import (
     FOCUS_AREAS,
     MAX_DAYS,
     MAX_EXERCISES_PER_DAY,

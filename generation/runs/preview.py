@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from generation import edits
 from generation.models import GenerationRun
+from generation.runs import edits
 
 
 @dataclass

@@ -16,38 +16,38 @@ from django_htmx.http import (
     retarget,
 )
 
-from athletes.access import admin_required, athlete_for_coach, coach_required
+from athletes.access import athlete_for_coach
 from athletes.models import Athlete
 from generation.context import build_packet, describe_packet, packet_json
-from generation.edits import EditError, describe_change, find_set, with_ids
 from generation.engines.dispatch import describe_engine, llm_configured
-from generation.forms import GenerateForm, RejectForm, RenameForm, SetForm, SwapForm
+from generation.llm_types import ErrorKind
 from generation.models import GenerationRun, RunStatus
-from generation.preview import build_preview
-from generation.selectors import (
+from generation.runs.edits import EditError, describe_change, find_set, with_ids
+from generation.runs.execute import generation_recover_stuck
+from generation.runs.forms import GenerateForm, RejectForm, RenameForm, SetForm, SwapForm
+from generation.runs.preview import build_preview
+from generation.runs.selectors import (
     drafts_awaiting_review,
     run_for_athlete,
     runs_for_athlete,
     swap_choices,
     working_run_for,
 )
-from generation.services import (
-    STAGE_MESSAGES,
-    GenerationError,
-    RunInProgress,
+from generation.runs.services import (
     default_request_for,
     generation_add_set,
     generation_approve,
     generation_edit_set,
-    generation_recover_stuck,
     generation_reject,
     generation_remove_set,
     generation_rename,
     generation_request,
     generation_swap_exercise,
 )
+from generation.runs.states import STAGE_MESSAGES, GenerationError, RunInProgress
+from replog.access import admin_required, coach_required
 from replog.types import AuthedRequest
-from settings_app.registry import setting_str
+from settings_app.resolution import setting_str
 
 # --- Generate → progress → preview → approve / reject (runs) ---------------------------------
 
@@ -348,7 +348,7 @@ def llm_test_connection(request: HttpRequest) -> HttpResponse:
     try:
         result = llm.test_connection(llm.LLMConfig.from_settings())
     except ImproperlyConfigured as exc:  # a malformed REPLOG_LLM_* env var
-        result = llm.ConnectionResult(False, "", 0.0, str(exc), llm.ErrorKind.NOT_CONFIGURED)
+        result = llm.ConnectionResult(False, "", 0.0, str(exc), ErrorKind.NOT_CONFIGURED)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "settings_app/_test_connection.html", {"result": result})
     if result.ok:
