@@ -18,11 +18,11 @@ from django_htmx.http import (
 
 from athletes.access import admin_required, athlete_for_coach, coach_required
 from athletes.models import Athlete
-from generation.context import build_packet, describe_packet, packet_json
 from generation.edits import EditError, describe_change, find_set, with_ids
 from generation.engines.dispatch import describe_engine, llm_configured
 from generation.forms import GenerateForm, RejectForm, RenameForm, SetForm, SwapForm
 from generation.models import GenerationRun, RunStatus
+from generation.packet import build_packet, describe_packet, packet_json
 from generation.preview import build_preview
 from generation.selectors import (
     drafts_awaiting_review,

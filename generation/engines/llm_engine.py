@@ -43,7 +43,7 @@ from generation.llm import ErrorKind, LLMConfig, LLMError, LLMResult, complete
 from programs.catalog.parse import parse_catalog
 
 if TYPE_CHECKING:
-    from generation.context import Packet
+    from generation.packet import Packet
 
 logger = logging.getLogger(__name__)
 
