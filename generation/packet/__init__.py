@@ -10,16 +10,14 @@ length of the history (build.py).
 from __future__ import annotations
 
 from generation.packet.build import build_packet
-from generation.packet.describe import Line, Section, describe_exercise, describe_packet
+from generation.packet.describe import describe_exercise, describe_packet
 from generation.packet.models import ExerciseSummary, HealthFlag, Packet, packet_json
 from generation.packet.programs import format_prescription
 
 __all__ = [
     "ExerciseSummary",
     "HealthFlag",
-    "Line",
     "Packet",
-    "Section",
     "build_packet",
     "describe_exercise",
     "describe_packet",

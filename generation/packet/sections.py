@@ -140,10 +140,6 @@ def exercise_summary(e: ExerciseStats, limits: Limits) -> ExerciseSummary:
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# Adherence, body weight, notes
-
-
 def adherence_section(s: AthleteStats, limits: Limits) -> Adherence:
     a = s.adherence
 
