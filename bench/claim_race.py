@@ -106,13 +106,14 @@ def child(args: argparse.Namespace) -> int:
 
     from django.core.management import call_command
 
-    from generation import batch, context
+    from generation import batch
     from generation.engines import dispatch
+    from generation.packet import budget
 
     kill_marker = Path(args.record + ".killed") if args.kill_one else None
     dispatch.generate_draft = _fixed_engine(Path(args.record), args.hold, kill_marker)
     # Token counting would import LiteLLM (seconds) in every process; claiming is under test.
-    context.count_tokens = lambda text: (math.ceil(len(text) / 4), "approximation")
+    budget.count_tokens = lambda text: (math.ceil(len(text) / 4), "approximation")
     ids = [int(i) for i in args.ids.split(",")]
     if args.role == "worker":
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)

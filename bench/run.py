@@ -397,7 +397,7 @@ def packet_assembly() -> dict[str, Any]:
 
     from athletes.models import Athlete
     from bench.seed import seed_athletes
-    from generation.context import build_packet
+    from generation.packet import build_packet
 
     out: dict[str, Any] = {}
     for months, weeks in ((6, 26), (12, 52)):

@@ -230,7 +230,7 @@ def preview_problems(items: Iterable[Item]) -> None:
 
 def measure_packets(items: Iterable[Item]) -> None:
     """Assemble each athlete's packet (read-only) to report its size in tokens."""
-    from generation.context import build_packet
+    from generation.packet import build_packet
 
     for item in items:
         item.packet_tokens = int(build_packet(item.athlete).meta.token_estimate)
@@ -610,7 +610,7 @@ def warm_up(run_id: int) -> None:
     before processes are forked: the children then share them instead of each paying for them
     (about a second of CPU each) at the same moment. Reads only; changes nothing."""
     from generation.constraints import enforce
-    from generation.context import build_packet
+    from generation.packet import build_packet
     from programs.catalog.matching import database_indexes
 
     if llm_configured():

@@ -28,8 +28,8 @@ from programs.catalog.parse import FRACTION_MAX, PERCENT_MAX, PERCENT_MIN, json_
 from replog.jsondata import copy_json
 
 if TYPE_CHECKING:
-    from generation.context import HealthFlag, Packet
     from generation.engines.base import GenerationRequest
+    from generation.packet import HealthFlag, Packet
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from generation.context import Packet
+    from generation.packet import Packet
 
 
 class EngineName(StrEnum):

@@ -27,7 +27,7 @@ from generation.engines.rules import RulesEngine
 from settings_app.resolution import setting_str
 
 if TYPE_CHECKING:
-    from generation.context import Packet
+    from generation.packet import Packet
 
 logger = logging.getLogger(__name__)
 

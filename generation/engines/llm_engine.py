@@ -44,7 +44,7 @@ from generation.llm_types import ErrorKind, LLMError, LLMResult
 from programs.catalog.parse import parse_catalog
 
 if TYPE_CHECKING:
-    from generation.context import Packet
+    from generation.packet import Packet
 
 logger = logging.getLogger(__name__)
 

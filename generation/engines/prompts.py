@@ -27,9 +27,9 @@ from generation.engines.rules import THRESHOLDS
 from settings_app.resolution import setting_str
 
 if TYPE_CHECKING:
-    from generation.context import Packet
     from generation.engines.base import GenerationRequest
     from generation.llm import LLMConfig
+    from generation.packet import Packet
 
 MAX_REFERENCE_PROGRAMS = 3
 MAX_REFERENCE_CHARS = 6_000
@@ -286,7 +286,7 @@ def _escape(text: str) -> str:
 
 
 def _sessions_text(rows: list[PrescriptionRow], names: dict[int, str], num_weeks: int) -> list[str]:
-    from generation.context import format_prescription
+    from generation.packet import format_prescription
 
     by_session: dict[tuple[int, int], dict[int, list[PrescriptionRow]]] = defaultdict(
         lambda: defaultdict(list)
@@ -373,7 +373,7 @@ def reference_programs(packet: Packet, request: GenerationRequest) -> list[dict[
 
 
 def request_message(packet: Packet, request: GenerationRequest) -> str:
-    from generation.context import packet_json
+    from generation.packet import packet_json
 
     asked = {
         "program_name": request.program_name,

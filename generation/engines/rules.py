@@ -63,7 +63,7 @@ from settings_app.resolution import setting_float
 
 if TYPE_CHECKING:
     from athletes.stats import ExerciseStats
-    from generation.context import ExerciseSummary, HealthFlag, Packet
+    from generation.packet import ExerciseSummary, HealthFlag, Packet
 
 MODEL = "rules-v2"
 

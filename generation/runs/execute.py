@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 
 def _packet_to_json(packet: Any) -> Any:
-    from generation.context import packet_json
+    from generation.packet import packet_json
 
     data = packet_json(packet)
     return json.loads(data) if isinstance(data, str | bytes) else data
@@ -54,7 +54,7 @@ class PreparedPacket:
     """A queued run's packet, assembled before the run is claimed (generation_prepare)."""
 
     run_id: int
-    packet: Any  # generation.context.Packet; its meta names the athlete
+    packet: Any  # generation.packet.Packet; its meta names the athlete
     packet_json: Any
 
 
@@ -78,7 +78,7 @@ def generation_prepare(*, run_id: int) -> PreparedPacket | None:
 
 def _assembled(athlete: Athlete) -> tuple[Any, Any]:
     """The athlete's packet now, and its JSON as saved on the run."""
-    from generation.context import build_packet
+    from generation.packet import build_packet
 
     packet = build_packet(athlete)
     return packet, _packet_to_json(packet)

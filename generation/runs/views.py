@@ -18,10 +18,10 @@ from django_htmx.http import (
 
 from athletes.access import athlete_for_coach
 from athletes.models import Athlete
-from generation.context import build_packet, describe_packet, packet_json
 from generation.engines.dispatch import describe_engine, llm_configured
 from generation.llm_types import ErrorKind
 from generation.models import GenerationRun, RunStatus
+from generation.packet import build_packet, describe_packet, packet_json
 from generation.runs.edits import EditError, describe_change, find_set, with_ids
 from generation.runs.execute import generation_recover_stuck
 from generation.runs.forms import GenerateForm, RejectForm, RenameForm, SetForm, SwapForm

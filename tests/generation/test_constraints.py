@@ -18,7 +18,7 @@ from generation.constraints import (
     high_risk_for,
     loads_part,
 )
-from generation.context import Packet, build_packet
+from generation.packet import Packet, build_packet
 from tests.factories import AthleteNoteFactory, TrainingMaxFactory
 from tests.generation.data.world import (
     KNEE_NOTE,

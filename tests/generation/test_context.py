@@ -1,4 +1,4 @@
-"""The athlete briefing packet (generation.context): contents, limits, budget and queries."""
+"""The athlete briefing packet (generation.packet): contents, limits, budget and queries."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from pytest_django import DjangoAssertNumQueries
 
 from athletes import models as am
 from athletes.stats import PrescriptionRow
-from generation import context
-from generation.context import (
+from generation.packet import (
+    ExerciseSummary,
     Packet,
     build_packet,
     describe_exercise,
@@ -23,6 +23,7 @@ from generation.context import (
     format_prescription,
     packet_json,
 )
+from generation.packet import budget as packet_budget
 from programs.models import RepType
 from tests.factories import (
     AthleteFactory,
@@ -48,7 +49,7 @@ pytestmark = pytest.mark.django_db
 QUERIES = 14  # 10 for the history, 3 for equipment and catalog, 1 for the settings
 
 
-def _exercise(packet: Packet, name: str) -> context.ExerciseSummary:
+def _exercise(packet: Packet, name: str) -> ExerciseSummary:
     return next(e for e in packet.exercises if e.name == name)
 
 
@@ -438,20 +439,20 @@ def test_skipping_the_exact_count_of_clearly_oversized_steps_changes_no_packet(
     story = build_story(weeks=52)
     _long_story_notes(story.athlete)
     counted: list[int] = []
-    real_count = context.count_tokens
+    real_count = packet_budget.count_tokens
 
     def counting(text: str) -> tuple[int, str]:
         counted.append(len(text))
         return real_count(text)
 
-    monkeypatch.setattr(context, "count_tokens", counting)
+    monkeypatch.setattr(packet_budget, "count_tokens", counting)
     quick = build_packet(story.athlete, today=TODAY, token_budget=budget)
     quick_counts = len(counted)
     counted.clear()
-    monkeypatch.setattr(context, "CLEARLY_OVER", float("inf"))  # count every step exactly
+    monkeypatch.setattr(packet_budget, "CLEARLY_OVER", float("inf"))  # count every step exactly
     every = build_packet(story.athlete, today=TODAY, token_budget=budget)
 
-    assert context.packet_json(quick) == context.packet_json(every)
+    assert packet_json(quick) == packet_json(every)
     assert quick_counts <= len(counted)
     if len(every.meta.trimmed) >= 2:
         assert quick_counts < len(counted)  # steps far over the budget were not counted
@@ -476,11 +477,11 @@ def test_token_counter_falls_back_to_a_stated_estimate(monkeypatch: pytest.Monke
     import generation.llm as llm
 
     monkeypatch.delattr(llm, "count_tokens", raising=False)
-    tokens, how = context.count_tokens("x" * 270)
+    tokens, how = packet_budget.count_tokens("x" * 270)
     assert tokens == 100
     assert how == "estimate: characters / 2.7"
     monkeypatch.setattr(llm, "count_tokens", lambda text: 7, raising=False)
-    assert context.count_tokens("anything") == (7, "LiteLLM token counter")
+    assert packet_budget.count_tokens("anything") == (7, "LiteLLM token counter")
 
 
 def _queries(athlete: am.Athlete) -> int:

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from athletes.models import Athlete
-from generation.context import Packet, build_packet, describe_packet
+from generation.packet import Packet, build_packet, describe_packet
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from athletes.models import Athlete, User
-from generation.context import Packet
+from generation.packet import Packet
 from tests.conftest import client_for
 from tests.factories import AthleteNoteFactory
 from tests.generation.factories_context import build_story

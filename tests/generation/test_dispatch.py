@@ -11,11 +11,11 @@ import pytest
 
 from athletes.models import AthleteTier, User
 from generation.constraints import enforce
-from generation.context import Packet, build_packet
 from generation.engines import dispatch
 from generation.engines.base import Draft, EngineChoice, EngineName, GenerationRequest, Usage
 from generation.engines.rules import RulesEngine
 from generation.models import RunStatus
+from generation.packet import Packet, build_packet
 from generation.runs.execute import generation_execute
 from generation.runs.services import generation_request
 from tests.factories import (

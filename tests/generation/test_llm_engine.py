@@ -16,7 +16,6 @@ from django.core.management import call_command
 
 from athletes.models import Athlete
 from generation.constraints import enforce
-from generation.context import Packet, build_packet
 from generation.engines.base import Draft, EngineName, GenerationRequest
 from generation.engines.draft_schema import DraftAnswer, expand
 from generation.engines.llm_engine import (
@@ -27,6 +26,7 @@ from generation.engines.llm_engine import (
 )
 from generation.engines.rules import RulesEngine
 from generation.llm import count_tokens
+from generation.packet import Packet, build_packet
 from programs.catalog.parse import parse_catalog
 from tests.factories import AthleteNoteFactory
 from tests.fakes.openai_server import FakeLLMServer, FakeReply

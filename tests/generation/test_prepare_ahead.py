@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from athletes.models import Athlete, User
 from generation import batch
-from generation.context import build_packet
 from generation.engines import dispatch
 from generation.models import GenerationRun, RunStatus
+from generation.packet import build_packet
 from generation.runs.execute import (
     PreparedPacket,
     _packet_to_json,

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from generation.context import Packet, build_packet
 from generation.engines import prompts
 from generation.engines.draft_schema import DraftAnswer, expand
 from generation.llm import LLMConfig
+from generation.packet import Packet, build_packet
 from programs.catalog.parse import parse_catalog
 from settings_app.services import settings_set
 from tests.factories import (

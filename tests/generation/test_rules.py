@@ -14,20 +14,10 @@ import pytest
 
 from athletes import models as am
 from generation.constraints import enforce
-from generation.context import (
-    Completion,
-    ExerciseSummary,
-    HealthFlag,
-    OtherExercise,
-    Packet,
-    Plateau,
-    SessionLine,
-    Trend,
-    build_packet,
-    packet_json,
-)
 from generation.engines.base import Draft, GenerationRequest
 from generation.engines.rules import THRESHOLDS, RulesEngine
+from generation.packet import ExerciseSummary, HealthFlag, Packet, build_packet, packet_json
+from generation.packet.models import Completion, OtherExercise, Plateau, SessionLine, Trend
 from programs import models as pm
 from programs.catalog.parse import parse_catalog
 from tests.factories import (

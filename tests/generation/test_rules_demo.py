@@ -13,10 +13,10 @@ import pytest
 from athletes.demo import demo_seed
 from athletes.models import Athlete, User
 from generation.constraints import enforce
-from generation.context import Packet, build_packet
 from generation.engines.base import Draft, GenerationRequest
 from generation.engines.rules import RulesEngine
 from generation.models import GenerationRun
+from generation.packet import Packet, build_packet
 from programs.catalog.parse import parse_catalog
 from programs.models import Equipment, Exercise, ExerciseEquipment, ImportDraft, ProgramTemplate
 

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from athletes.models import User
-from generation.context import build_packet
 from generation.engines.base import GenerationRequest
 from generation.engines.rules import RulesEngine
+from generation.packet import build_packet
 from tests.factories import (
     ExerciseEquipmentFactory,
     ExerciseFactory,
