@@ -82,9 +82,22 @@ class NameMapping:
     decisions: Decisions
     choices: dict[str, str]  # key → the coach's choice (remembered or made in this preview)
 
+    rows: dict[str, list[int]]  # key → the file rows that name it
+
     @property
     def unresolved(self) -> list[str]:
-        return self.decisions.unresolved
+        """One message per name nobody mapped, naming where the file uses it."""
+        out = []
+        for proposal in self.proposal.exercises:
+            if proposal.key in self.decisions.exercise:
+                continue
+            rows = self.rows.get(proposal.key, [])
+            where = f" (row {rows[0]}, {len(rows)} rows)" if rows and rows[0] else ""
+            out.append(
+                f"exercise {proposal.name!r}{where} matches nothing in the catalog: map it to an "
+                "existing exercise or create it"
+            )
+        return out
 
 
 def map_names(
@@ -100,7 +113,10 @@ def map_names(
     merged = {**remembered(coach, keys), **(choices or {})}
     overrides: dict[str, Any] = {"exercise": merged}
     decisions = mp.decide(overrides, create_missing=create_missing, rename_clashes=True)
-    return NameMapping(mp, decisions, merged)
+    rows: dict[str, list[int]] = {}
+    for row in parsed.rows:
+        rows.setdefault(name_key(row.exercise), []).append(row.row)
+    return NameMapping(mp, decisions, merged, rows)
 
 
 def _target(decisions: dict[str, str], key: str) -> str:
