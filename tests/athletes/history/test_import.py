@@ -104,9 +104,9 @@ def test_create_missing_creates_exercises_and_choices_are_remembered(
     choice = {"plank": f"db:{catalog['Plank'].pk}"}
     result = run(athlete, coach, "hevy.csv", choices=choice, create_missing=True)
     assert result.names_unmatched == 0
-    assert HistoryNameChoice.objects.get(coach=coach, source_name="plank").exercise == catalog[
-        "Plank"
-    ]
+    assert (
+        HistoryNameChoice.objects.get(coach=coach, source_name="plank").exercise == catalog["Plank"]
+    )
 
 
 def test_bad_rows_name_row_and_column_and_write_nothing(
