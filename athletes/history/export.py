@@ -60,7 +60,8 @@ def _keys(workouts: list[Workout]) -> dict[int, str]:
 
 
 def _strong_row(athlete: Athlete, w: Workout, s: WorkoutSet, miles: bool) -> list[Any]:
-    distance = seconds = ""
+    distance: Any = ""
+    seconds: Any = ""
     reps: Any = s.reps
     if s.rep_type == "distance":
         km = Decimal(s.reps or 0) / Decimal(METRES["mi"] if miles else 1000)

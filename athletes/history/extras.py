@@ -87,7 +87,7 @@ def _training_maxes(
     new = []
     for item in items:
         ex, day = ids[name_key(item["exercise"])], dt.date.fromisoformat(item["date"])
-        weight = convert(Decimal(item["weight"]), source, unit)
+        weight = convert(Decimal(item["weight"]), source, unit) or Decimal(0)
         if (ex, day) in have:
             if have[(ex, day)] != weight:
                 result.warnings.append(
@@ -110,7 +110,7 @@ def _body_weights(athlete: Athlete, parsed: ParsedHistory, result: HistoryResult
     new = []
     for item in items:
         day = dt.date.fromisoformat(item["date"])
-        weight = convert(Decimal(item["weight"]), source, unit)
+        weight = convert(Decimal(item["weight"]), source, unit) or Decimal(0)
         if day in have:
             if have[day] != weight:
                 result.warnings.append(

@@ -229,23 +229,20 @@ def _sets(
         groups[(workout_id, ids[name_key(row.exercise)])].append((row, key))
     out = []
     for (workout_id, exercise_id), items in groups.items():
-        numbers = [row.set_number for row, _key in items]
-        keep = (workout_id, exercise_id) not in top and None not in numbers
-        keep = keep and len(set(numbers)) == len(numbers)
-        start = top.get((workout_id, exercise_id), 0)
-        for n, (row, key) in enumerate(items, start=1):
-            out.append(
-                _set(
-                    row,
-                    key,
-                    workout_id,
-                    exercise_id,
-                    row.set_number if keep else start + n,
-                    unit,
-                    result,
-                )
-            )  # type: ignore[arg-type]
+        numbers = _set_numbers(
+            [row.set_number for row, _key in items], top.get((workout_id, exercise_id))
+        )
+        for number, (row, key) in zip(numbers, items, strict=True):
+            out.append(_set(row, key, workout_id, exercise_id, number, unit, result))
     return out
+
+
+def _set_numbers(source: list[int | None], top: int | None) -> list[int]:
+    """The file's own set numbers when the workout has no sets of this exercise yet and they
+    are complete and distinct (a lossless round trip); otherwise numbered on after `top`."""
+    if top is None and None not in source and len(set(source)) == len(source):
+        return [n for n in source if n is not None]
+    return list(range((top or 0) + 1, (top or 0) + 1 + len(source)))
 
 
 def _set(

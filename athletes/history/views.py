@@ -89,13 +89,13 @@ def history_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     form = HistoryUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _upload(request, athlete, form, [], INVALID)
-    upload = request.FILES["file"]
+    upload = request.FILES.get("file")
     try:
         draft = history_draft_create(
             athlete=athlete,
             raw=form.cleaned_data["file"],
             by=request.user,
-            filename=upload.name or "",
+            filename=getattr(upload, "name", "") or "",
             format=form.cleaned_data["format"] or None,
             unit=form.cleaned_data["unit"],
         )

@@ -95,6 +95,7 @@ def test_strong_csv_export_reads_back_through_the_strong_importer(
     run_row = next(r for r in rows if r["Exercise Name"] == "Run")
     assert (run_row["Distance"], run_row["Seconds"], run_row["Reps"]) == ("3.107", "1500", "")
     parsed = parse_history(text)
-    assert parsed.ok and len(parsed.rows) == 6
+    assert parsed.ok
+    assert len(parsed.rows) == 6
     back = next(r for r in parsed.rows if r.exercise == "Run")
     assert (back.rep_type, back.reps, back.duration_seconds) == ("distance", 5000, 1500)

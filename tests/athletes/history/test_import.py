@@ -58,7 +58,8 @@ def test_weights_are_converted_to_the_installation_unit(
 ) -> None:
     run(athlete, coach, "strong_semicolon.csv")  # kg file, lbs installation
     top = WorkoutSet.objects.filter(exercise=catalog["Deadlift"]).first()
-    assert top is not None and top.weight == Decimal("308.65")
+    assert top is not None
+    assert top.weight == Decimal("308.65")
     settings_set(key="defaults.weight_unit", value="kg", by=None)
     WorkoutSet.objects.all().delete()
     Workout.objects.all().delete()
@@ -156,3 +157,14 @@ def test_query_count_does_not_grow_with_the_file(
 
 
 QUERIES = 15
+
+
+def test_the_generator_sees_imported_history_at_once(
+    athlete: Athlete, coach: User, catalog: dict[str, Exercise]
+) -> None:
+    from athletes.stats import load_history
+
+    run(athlete, coach, "hevy.csv")
+    history = load_history(athlete, today=dt.date(2025, 9, 20))
+    assert [w.date for w in history.workouts] == [dt.date(2025, 9, 15)]
+    assert len(history.sets) == 6

@@ -36,13 +36,16 @@ def test_upload_preview_import_flow(
     client = client_for(coach)
     response = upload(client, athlete, "hevy.csv")
     draft = HistoryImportDraft.objects.get()
-    assert response.status_code == 302 and response.url == draft.get_absolute_url()
+    assert response.status_code == 302
+    assert response.url == draft.get_absolute_url()
     page = client.get(draft.get_absolute_url())
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Bench Press (Barbell)" in html and "Dates that already have a workout" in html
+    assert "Bench Press (Barbell)" in html
+    assert "Dates that already have a workout" in html
     done = client.post(draft.get_absolute_url(), {"action": "import", "merge_policy": "merge"})
-    assert done.status_code == 302 and done.url == athlete.get_absolute_url()
+    assert done.status_code == 302
+    assert done.url == athlete.get_absolute_url()
     assert WorkoutSet.objects.filter(workout__athlete=athlete).count() == 6
     assert not HistoryImportDraft.objects.exists()
 
@@ -90,10 +93,14 @@ def test_a_bad_file_gets_row_and_column_and_writes_nothing(
     text = data("strong_classic.csv").replace(b"17:02:58", b"yesterday", 1)
     response = upload(client, athlete, "strong.csv", text)
     assert response.status_code == 422
-    assert "row 2, column Date: &#x27;2024-03-05 yesterday&#x27; is not a date" in response.content.decode()
+    assert (
+        "row 2, column Date: &#x27;2024-03-05 yesterday&#x27; is not a date"
+        in response.content.decode()
+    )
     assert not HistoryImportDraft.objects.exists()
     wrong = upload(client, athlete, "photo.csv", b"\x89PNG\r\n\x1a\n\x00\xff")
-    assert wrong.status_code == 422 and "not UTF-8 text" in wrong.content.decode()
+    assert wrong.status_code == 422
+    assert "not UTF-8 text" in wrong.content.decode()
 
 
 def test_oversized_file_is_refused(coach: User, athlete: Athlete, settings: Any) -> None:
