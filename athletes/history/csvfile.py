@@ -6,15 +6,22 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal, TypeVar
 
 from athletes.history.rows import (
     CellError,
     HistoryFileError,
     HistoryRow,
+    Kind,
     ParsedHistory,
     Problem,
+    Unit,
     header_key,
+    measure,
+    rpe,
+    when,
+    whole,
 )
 
 T = TypeVar("T")
@@ -97,3 +104,60 @@ def collect(
                 Problem(rec.line, "Reps", "no reps, time or distance: not imported as a set")
             )
     return result
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A format's column labels (as its header writes them) for what every set has."""
+
+    when: str
+    exercise: str
+    workout: str
+    reps: str
+    seconds: str
+    rpe: str
+    notes: str
+    workout_notes: str
+    seconds_reader: Callable[[str], int | None] = whole
+
+
+def set_row(
+    rec: Record,
+    layout: Layout,
+    *,
+    number: int | None,
+    kind: Kind | None,
+    weight: tuple[Decimal | None, Unit],
+    distance: int | None,
+) -> HistoryRow | None:
+    """The row's set, or None: with problems recorded on `rec`, or none when nothing was
+    logged (no reps, time or distance)."""
+    moment = rec.read(layout.when, when)
+    exercise = " ".join(rec.get(header_key(layout.exercise)).split())
+    if not exercise:
+        rec.problems.append(Problem(rec.line, layout.exercise, "is empty"))
+    reps = rec.read(layout.reps, whole)
+    seconds = rec.read(layout.seconds, layout.seconds_reader)
+    rpe_value = rec.read(layout.rpe, rpe)
+    if moment is None or kind is None or not exercise or rec.problems:
+        return None
+    rep_type, count = measure(reps, seconds, distance)
+    if not count:
+        return None
+    return HistoryRow(
+        row=rec.line,
+        date=moment[0],
+        time=moment[1],
+        workout=rec.get(header_key(layout.workout)),
+        exercise=exercise,
+        set_number=number,
+        kind=kind,
+        reps=count,
+        rep_type=rep_type,
+        weight=weight[0],
+        unit=weight[1],
+        duration_seconds=seconds or None,
+        rpe=rpe_value,
+        notes=rec.get(header_key(layout.notes)),
+        workout_notes=rec.get(header_key(layout.workout_notes)),
+    )

@@ -7,19 +7,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from athletes.history.csvfile import Record, collect, records
+from athletes.history.csvfile import Layout, Record, collect, records, set_row
 from athletes.history.rows import (
     CellError,
     HistoryRow,
     Kind,
     ParsedHistory,
-    Problem,
     Unit,
-    measure,
     metres,
     number,
-    rpe,
-    when,
     whole,
 )
 
@@ -65,39 +61,26 @@ def _set_number(rec: Record) -> int | None:
     return None if index is None else index + 1
 
 
+LAYOUT = Layout(
+    when="start_time",
+    exercise="exercise_title",
+    workout="title",
+    reps="reps",
+    seconds="duration_seconds",
+    rpe="rpe",
+    notes="exercise_notes",
+    workout_notes="description",
+)
+
+
 def row_from(rec: Record, unit: Unit) -> HistoryRow | None:
-    moment = rec.read("start_time", when)
-    exercise = rec.get("exercise_title")
-    if not exercise:
-        rec.problems.append(Problem(rec.line, "exercise_title", "is empty"))
-    kind = rec.read("set_type", _kind)
-    weight, weight_unit = _weight(rec, unit)
-    reps = rec.read("reps", whole)
-    seconds = rec.read("duration_seconds", whole)
-    distance = _distance(rec)
-    rpe_value = rec.read("rpe", rpe)
-    number_ = _set_number(rec)
-    if moment is None or kind is None or not exercise or rec.problems:
-        return None
-    rep_type, count = measure(reps, seconds, distance)
-    if not count:
-        return None
-    return HistoryRow(
-        row=rec.line,
-        date=moment[0],
-        time=moment[1],
-        workout=rec.get("title"),
-        exercise=exercise,
-        set_number=number_,
-        kind=kind,
-        reps=count,
-        rep_type=rep_type,
-        weight=weight,
-        unit=weight_unit,
-        duration_seconds=seconds or None,
-        rpe=rpe_value,
-        notes=rec.get("exercise_notes"),
-        workout_notes=rec.get("description"),
+    return set_row(
+        rec,
+        LAYOUT,
+        number=_set_number(rec),
+        kind=rec.read("set_type", _kind),
+        weight=_weight(rec, unit),
+        distance=_distance(rec),
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from athletes.history.csvfile import Record, collect, records
+from athletes.history.csvfile import Layout, Record, collect, records, set_row
 from athletes.history.rows import (
     CellError,
     HistoryRow,
@@ -22,12 +22,9 @@ from athletes.history.rows import (
     Problem,
     Unit,
     duration,
-    measure,
     metres,
     number,
-    rpe,
     unit_of,
-    when,
     whole,
 )
 
@@ -79,37 +76,28 @@ def _distance(rec: Record, unit: Unit) -> int | None:
         return None
 
 
+LAYOUT = Layout(
+    when="Date",
+    exercise="Exercise Name",
+    workout="Workout Name",
+    reps="Reps",
+    seconds="Seconds",
+    rpe="RPE",
+    notes="Notes",
+    workout_notes="Workout Notes",
+    seconds_reader=duration,
+)
+
+
 def row_from(rec: Record, default: Unit, kinds: tuple[int | None, Kind]) -> HistoryRow | None:
-    moment = rec.read("Date", when)
-    exercise = rec.get("exercise_name")
-    if not exercise:
-        rec.problems.append(Problem(rec.line, "Exercise Name", "is empty"))
-    weight, unit = _weight(rec, default)
-    reps = rec.read("Reps", whole)
-    seconds = rec.read("Seconds", duration, "seconds", "duration_seconds")
-    distance = _distance(rec, unit)
-    rpe_value = rec.read("RPE", rpe)
-    if moment is None or not exercise or rec.problems:
-        return None
-    rep_type, count = measure(reps, seconds, distance)
-    if not count:
-        return None
-    return HistoryRow(
-        row=rec.line,
-        date=moment[0],
-        time=moment[1],
-        workout=rec.get("workout_name"),
-        exercise=exercise,
-        set_number=kinds[0],
+    weight = _weight(rec, default)
+    return set_row(
+        rec,
+        LAYOUT,
+        number=kinds[0],
         kind=kinds[1],
-        reps=count,
-        rep_type=rep_type,
         weight=weight,
-        unit=unit,
-        duration_seconds=seconds or None,
-        rpe=rpe_value,
-        notes=rec.get("notes"),
-        workout_notes=rec.get("workout_notes"),
+        distance=_distance(rec, weight[1]),
     )
 
 
