@@ -35,14 +35,14 @@ class ReviewItem(_Item):
 class SetItem(_Item):
     exercise: Annotated[str, Field(min_length=1, max_length=120)]
     set_number: Annotated[int, Field(ge=1, le=999)]
-    reps: Annotated[int, Field(ge=0, le=100_000)]
+    reps: Annotated[int, Field(ge=0, le=1_000_000)]  # metres for a distance set
     rep_type: Literal["reps", "each_side", "seconds", "distance"] = "reps"
     weight: Annotated[Decimal | None, Field(ge=0, le=100_000)] = None
     rpe: Annotated[Decimal | None, Field(ge=1, le=10)] = None
     notes: Annotated[Text, Field(max_length=500)] = ""
     kind: Literal["normal", "warmup", "failure", "drop"] = "normal"
     is_amrap: bool = False
-    duration_seconds: Annotated[int | None, Field(ge=0)] = None
+    duration_seconds: Annotated[int | None, Field(ge=0, le=1_000_000)] = None
 
 
 class WorkoutItem(_Item):
@@ -50,8 +50,8 @@ class WorkoutItem(_Item):
     notes: Text = ""
     review: ReviewItem | None = None
     sets: Sequence[SetItem] = ()
-    week: Annotated[int | None, Field(ge=1)] = None
-    day: Annotated[int | None, Field(ge=1)] = None
+    week: Annotated[int | None, Field(ge=1, le=999)] = None
+    day: Annotated[int | None, Field(ge=1, le=999)] = None
     key: Text = ""
 
 

@@ -19,6 +19,7 @@ Unit = Literal["kg", "lbs"]
 Kind = Literal["normal", "warmup", "failure", "drop"]
 MAX_FILE_BYTES = 10 * 1024 * 1024
 KG_PER_LB = Decimal("0.45359237")
+MAX_NUMBER = 100_000  # above any weight, rep count, second count or set number a log holds
 METRES = {"m": 1, "km": 1000, "mi": 1609.344, "miles": 1609.344, "mile": 1609.344, "ft": 0.3048}
 
 
@@ -159,6 +160,8 @@ def number(text: str) -> Decimal | None:
         raise CellError(f"{text!r} is not a number")
     if value < 0:
         raise CellError(f"{text!r} is negative")
+    if value > MAX_NUMBER:
+        raise CellError(f"{text!r} is too large")
     return value
 
 
@@ -209,7 +212,10 @@ def metres(value: Decimal | None, unit: str) -> int | None:
     factor = METRES.get(unit.strip().casefold())
     if factor is None:
         raise CellError(f"distance unit {unit!r} is not one of m, km, mi")
-    return round(float(value) * factor)
+    distance = round(float(value) * factor)
+    if distance > MAX_NUMBER * 10:
+        raise CellError(f"{value} {unit} is too far for one set")
+    return distance
 
 
 def unit_of(text: str, *, column: str = "unit") -> Unit:

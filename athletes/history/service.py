@@ -240,8 +240,9 @@ def _sets(
 def _set_numbers(source: list[int | None], top: int | None) -> list[int]:
     """The file's own set numbers when the workout has no sets of this exercise yet and they
     are complete and distinct (a lossless round trip); otherwise numbered on after `top`."""
-    if top is None and None not in source and len(set(source)) == len(source):
-        return [n for n in source if n is not None]
+    numbers = [n for n in source if n is not None]
+    if top is None and len(numbers) == len(source) == len(set(numbers)) and max(numbers) <= 999:
+        return numbers
     return list(range((top or 0) + 1, (top or 0) + 1 + len(source)))
 
 

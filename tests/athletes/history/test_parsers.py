@@ -164,3 +164,9 @@ def test_replog_json_reads_go_files_and_names_bad_values_by_path() -> None:
     doc["workouts"][0]["sets"][0]["reps"] = "five"  # type: ignore[index]
     bad = parse_history(json.dumps(doc))
     assert [p.column for p in bad.problems] == ["workouts[0].sets[0].reps"]
+
+
+def test_numbers_beyond_any_log_are_refused_not_written() -> None:
+    text = "Date,Exercise Name,Set Order,Weight,Reps\n2024-01-01 10:00:00,Squat,1,99999999,5\n"
+    parsed = parse_history(text)
+    assert [str(p) for p in parsed.problems] == ["row 2, column Weight: '99999999' is too large"]
