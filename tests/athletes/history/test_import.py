@@ -168,3 +168,23 @@ def test_the_generator_sees_imported_history_at_once(
     history = load_history(athlete, today=dt.date(2025, 9, 20))
     assert [w.date for w in history.workouts] == [dt.date(2025, 9, 15)]
     assert len(history.sets) == 6
+
+
+@pytest.mark.parametrize("workouts", [2, 12])
+def test_preview_query_count_does_not_grow_with_the_file(
+    athlete: Athlete,
+    coach: User,
+    catalog: dict[str, Exercise],
+    workouts: int,
+    django_assert_num_queries: Any,
+) -> None:
+    from athletes.history.drafts import history_draft_create, history_preview
+
+    draft = history_draft_create(athlete=athlete, raw=_strong(workouts).encode(), by=coach)
+    draft.refresh_from_db()
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        preview = history_preview(draft)
+    assert preview.counts["sets"] == workouts * 5
+
+
+PREVIEW_QUERIES = 17

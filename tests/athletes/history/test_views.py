@@ -157,3 +157,17 @@ def test_athlete_page_links_to_import_for_the_coach_only(coach: User, athlete: A
     url = reverse("athletes:history_upload", args=[athlete.pk])
     assert url in client_for(coach).get(athlete.get_absolute_url()).content.decode()
     assert url not in client_for(athlete.user).get(athlete.get_absolute_url()).content.decode()
+
+
+def test_workout_page_marks_imported_warmups(
+    coach: User, athlete: Athlete, catalog: dict[str, Exercise]
+) -> None:
+    from athletes.history.detect import parse_history
+    from athletes.history.service import history_import
+
+    history_import(athlete=athlete, parsed=parse_history(data("hevy.csv")), by=coach)
+    workout = Workout.objects.get(athlete=athlete)
+    html = client_for(coach).get(workout.get_absolute_url()).content.decode()
+    assert "Warm-up" in html
+    assert "Drop set" in html
+    assert "in 1620 s" in html
