@@ -17,6 +17,8 @@ from athletes.models import (
     AthleteProgram,
     BodyWeight,
     GoalHistory,
+    HistoryImportDraft,
+    HistoryNameChoice,
     TierHistory,
     TrainingMax,
     User,
@@ -269,3 +271,26 @@ class TierHistoryAdmin(AppendOnlyAdmin):
     list_filter = ("tier", "changed_at")
     search_fields = ("athlete__name",)
     list_select_related = ("athlete", "changed_by")
+
+
+@admin.register(HistoryNameChoice)
+class HistoryNameChoiceAdmin(admin.ModelAdmin):
+    """A wrong remembered mapping is fixed (or deleted) here; the next import uses it."""
+
+    list_display = ("source_name", "exercise", "coach", "updated_at")
+    search_fields = ("source_name", "exercise__name", "coach__username")
+    list_select_related = ("exercise", "coach")
+    raw_id_fields = ("coach", "exercise")
+
+
+@admin.register(HistoryImportDraft)
+class HistoryImportDraftAdmin(admin.ModelAdmin):
+    """Uploads waiting for their preview; the parsed rows are too big to show."""
+
+    list_display = ("athlete", "filename", "format", "created_by", "created_at")
+    list_select_related = ("athlete", "created_by")
+    exclude = ("parsed",)
+    readonly_fields = ("athlete", "created_by", "filename", "format", "choices", "merge_policy")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -155,22 +155,38 @@ class Workout(models.Model):
     week = models.PositiveSmallIntegerField(null=True, blank=True)
     day = models.PositiveSmallIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True, default="")
+    # Set only on a workout an import created apart from the day's own ("separate").
+    import_key = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-date", "-pk"]
         constraints = [
+            # One logged workout a day. An imported workout the coach chose to keep apart from
+            # the day's existing one carries its source key and may share the date.
             models.UniqueConstraint(
-                fields=["athlete", "date"], name="one_workout_per_athlete_per_day"
+                fields=["athlete", "date"],
+                condition=Q(import_key=""),
+                name="one_workout_per_athlete_per_day",
             )
         ]
-        indexes = [models.Index(fields=["athlete", "-date"], name="workout_athlete_date_idx")]
+        indexes = [
+            models.Index(fields=["athlete", "-date"], name="workout_athlete_date_idx"),
+            models.Index(fields=["athlete", "import_key"], name="workout_athlete_import_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.athlete} {self.date}"
 
     def get_absolute_url(self) -> str:
         return reverse("athletes:workout_detail", args=[self.athlete_id, self.pk])
+
+
+class SetKind(models.TextChoices):
+    NORMAL = "normal", "Working set"
+    WARMUP = "warmup", "Warm-up"
+    FAILURE = "failure", "To failure"
+    DROP = "drop", "Drop set"
 
 
 class WorkoutSet(models.Model):
@@ -183,10 +199,17 @@ class WorkoutSet(models.Model):
     rpe = models.DecimalField("RPE", max_digits=3, decimal_places=1, null=True, blank=True)
     # An AMRAP set: reps is the result the athlete achieved.
     is_amrap = models.BooleanField(default=False)
+    kind = models.CharField(max_length=10, choices=SetKind.choices, default=SetKind.NORMAL)
+    # The time of a timed or distance set (a run keeps both its metres in `reps` and its time).
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     notes = models.CharField(max_length=500, blank=True, default="")
+    # A fingerprint of the source row for imported sets: importing the same file again adds
+    # nothing. Empty for sets logged in the app.
+    import_key = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["workout", "exercise_id", "set_number"]
+        indexes = [models.Index(fields=["import_key"], name="workout_set_import_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["workout", "exercise", "set_number"], name="workout_set_unique"
@@ -305,3 +328,46 @@ class TierHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.athlete}: tier {self.previous_tier} → {self.tier}"
+
+
+class HistoryNameChoice(models.Model):
+    """A coach's answer to "which exercise is this name from an imported file?", asked once:
+    the next import of a file naming it the same way uses it before the matcher."""
+
+    coach = models.ForeignKey(User, on_delete=models.CASCADE, related_name="history_names")
+    source_name = models.CharField(max_length=200)  # case-folded, spaces collapsed
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coach", "source_name"], name="history_name_choice_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} → {self.exercise_id}"
+
+
+class HistoryImportDraft(models.Model):
+    """An uploaded history file between upload and import: the parsed rows and the coach's
+    choices in the preview. Deleted when imported."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="history_drafts")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(max_length=255, blank=True, default="")
+    format = models.CharField(max_length=10)
+    parsed = models.JSONField(default=dict)
+    choices = models.JSONField(default=dict, blank=True)
+    merge_policy = models.CharField(max_length=10, default="merge")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.athlete}: {self.filename or self.format} ({self.created_at:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("athletes:history_preview", args=[self.athlete_id, self.pk])

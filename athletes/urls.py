@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from athletes import views
+from athletes.history import views as history
 
 app_name = "athletes"
 
@@ -32,4 +33,13 @@ urlpatterns = [
     path("<int:pk>/notes/<int:note_pk>/pin/", views.note_pin, name="note_pin"),
     path("<int:pk>/training-max/", views.training_max, name="training_max"),
     path("<int:pk>/body-weight/", views.body_weight, name="body_weight"),
+    path("<int:pk>/history/import/", history.history_upload, name="history_upload"),
+    path("<int:pk>/history/import/<int:draft_pk>/", history.history_draft, name="history_preview"),
+    path(
+        "<int:pk>/history/import/<int:draft_pk>/discard/",
+        history.history_discard,
+        name="history_discard",
+    ),
+    path("<int:pk>/history/export.csv", history.history_export_csv, name="history_export_csv"),
+    path("<int:pk>/history/export.json", history.history_export_json, name="history_export_json"),
 ]

@@ -40,6 +40,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import open_throwaway  # noqa: E402
+from bench.history_import import describe as describe_history_import  # noqa: E402
+from bench.history_import import history_import_7000  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 ADR_PROMPT_TOKENS = (8_000, 12_000)
@@ -488,6 +490,8 @@ def print_report(report: dict[str, Any]) -> None:
         f"({pa['6_months']['queries']} queries), 12 months {pa['12_months']['median_ms']} ms "
         f"({pa['12_months']['queries']} queries): ratio {pa['ratio_12_to_6']}."
     )
+    if "history_import" in report:
+        print(describe_history_import(report["history_import"]))
     for b in report["batches"]:
         if len(b.get("efficiency_tries", [])) > 1:
             shown = ", ".join(f"{e:.2f}" for e in b["efficiency_tries"])
@@ -611,6 +615,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "batches": batches,
                 "catalog_import": catalog_import_1000(),
                 "packet_assembly": packet_assembly(),
+                "history_import": history_import_7000(),
             }
     finally:
         server.stop()

@@ -155,3 +155,17 @@ def export_filename(program: ProgramTemplate | None = None) -> str:
     if program is None:
         return "replog-catalog.json"
     return f"{slugify(program.name) or f'program-{program.pk}'}.json"
+
+
+def exercises_export(exercise_ids: Iterable[int]) -> tuple[list[Any], list[Any]]:
+    """(equipment, exercises) as CatalogJSON lists: these exercises and the equipment they use,
+    for documents that carry exercises without programs (the athlete export)."""
+    links = Prefetch(
+        "equipment_links", queryset=ExerciseEquipment.objects.select_related("equipment")
+    )
+    exercises = list(Exercise.objects.filter(pk__in=set(exercise_ids)).prefetch_related(links))
+    equipment = {link.equipment for ex in exercises for link in ex.equipment_links.all()}
+    return (
+        [_equipment(e) for e in sorted(equipment, key=lambda e: e.name.casefold())],
+        [_exercise(e) for e in sorted(exercises, key=lambda e: e.name.casefold())],
+    )
