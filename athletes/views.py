@@ -11,11 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from athletes import selectors, services
-from athletes.access import (
-    athlete_for_coach,
-    athlete_for_logging,
-    athlete_for_view,
-)
+from athletes.access import athlete_for_coach, athlete_for_logging, athlete_for_view
 from athletes.charts import athlete_charts
 from athletes.forms import (
     AssignmentEndForm,

@@ -18,7 +18,7 @@ from athletes.models import (
     Workout,
     WorkoutReview,
 )
-from settings_app.registry import get_setting
+from settings_app.resolution import get_setting
 
 if TYPE_CHECKING:
     from athletes.history.service import HistoryResult

@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from athletes.access import athlete_for_coach, athlete_for_view, coach_required
+from athletes.access import athlete_for_coach, athlete_for_view
 from athletes.history.drafts import (
     history_draft_choose,
     history_draft_create,
@@ -30,6 +30,7 @@ from athletes.history.rows import MAX_FILE_BYTES, HistoryFileError
 from athletes.history.service import HistoryImportError
 from athletes.models import Athlete, HistoryImportDraft
 from programs.catalog.export import dumps
+from replog.access import coach_required
 from replog.types import AuthedRequest
 
 INVALID = 422
