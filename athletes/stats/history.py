@@ -48,6 +48,9 @@ def _float(field: str) -> Cast:
     return Cast(F(field), FloatField())
 
 
+Counts = dict[int | None, tuple[int, dt.date, dt.date]]
+
+
 def load_history(
     athlete: Athlete,
     *,
@@ -59,11 +62,26 @@ def load_history(
     """One athlete's bounded history in a fixed number of queries (9 with everything; 5 for the
     charts), whatever the length of the history."""
     today = today or timezone.localdate()
-    since = today - dt.timedelta(days=days)
-    history = History(today=today, since=since)
+    history = History(today=today, since=today - dt.timedelta(days=days))
     refs: dict[int, ExerciseRef] = {}
+    history.workouts = _workouts(athlete, history.since, today)
+    history.sets = _sets(athlete, history, refs)
+    counts = _workout_counts(athlete)
+    _set_totals(history, counts)
+    history.assignments = _assignments(athlete, counts)
+    if with_prescriptions:
+        history.prescriptions = _prescriptions(_template_ids(history), refs)
+    history.training_maxes = _training_maxes(athlete, today, refs)
+    if athlete.track_body_weight:
+        history.body_weights = _body_weights(athlete, history.since, today)
+    if with_notes:
+        _load_notes(athlete, history)
+    history.exercises = refs
+    return history
 
-    history.workouts = [
+
+def _workouts(athlete: Athlete, since: dt.date, today: dt.date) -> list[WorkoutRow]:
+    return [
         WorkoutRow(
             id=pk,
             date=date,
@@ -84,9 +102,19 @@ def load_history(
         )
     ]  # fmt: skip
 
+
+def _sets(athlete: Athlete, history: History, refs: dict[int, ExerciseRef]) -> list[SetRow]:
+    """The sets of the workouts already loaded, and only those: a workout logged (or moved into
+    the window) between the two queries would otherwise leave sets of a workout the history does
+    not know. Filtering by the window in SQL and by the loaded ids here keeps one query, with no
+    parameter per workout."""
+    loaded = {w.id for w in history.workouts}
+    sets = []
     for row in (
         WorkoutSet.objects.filter(
-            workout__athlete=athlete, workout__date__gte=since, workout__date__lte=today
+            workout__athlete=athlete,
+            workout__date__gte=history.since,
+            workout__date__lte=history.today,
         )
         .order_by("workout__date", "workout_id", "exercise_id", "set_number")
         .values_list(
@@ -95,26 +123,34 @@ def load_history(
         )
     ):  # fmt: skip
         wid, ex_id, ex_name, pattern, number, reps, weight, rpe, rep_type, amrap, notes = row
+        if wid not in loaded:
+            continue
         refs.setdefault(ex_id, ExerciseRef(ex_id, ex_name, pattern))
-        history.sets.append(
-            SetRow(wid, ex_id, number, reps, _f(weight), _f(rpe), rep_type, amrap, notes)
-        )
+        sets.append(SetRow(wid, ex_id, number, reps, _f(weight), _f(rpe), rep_type, amrap, notes))
+    return sets
 
-    # All-time counts per assignment: position in a program and "training months" need more
-    # than the loaded window.
-    counts: dict[int | None, tuple[int, dt.date, dt.date]] = {
+
+def _workout_counts(athlete: Athlete) -> Counts:
+    """All-time counts per assignment: position in a program and "training months" need more
+    than the loaded window."""
+    return {
         row["assignment_id"]: (row["n"], row["first"], row["last"])
         for row in Workout.objects.filter(athlete=athlete)
         .values("assignment_id")
         .annotate(n=Count("id"), first=Min("date"), last=Max("date"))
         .order_by()
     }
+
+
+def _set_totals(history: History, counts: Counts) -> None:
     history.total_workouts = sum(n for n, _, _ in counts.values())
     if counts:
         history.first_workout = min(first for _, first, _ in counts.values())
         history.last_workout = max(last for _, _, last in counts.values())
 
-    history.assignments = [
+
+def _assignments(athlete: Athlete, counts: Counts) -> list[AssignmentRow]:
+    return [
         AssignmentRow(
             id=a.pk,
             template_id=a.template_id,
@@ -137,34 +173,43 @@ def load_history(
         .order_by("start_date", "pk")
     ]
 
-    if with_prescriptions:
-        trained = {w.assignment_id for w in history.workouts}
-        template_ids = {
-            a.template_id
-            for a in history.assignments
-            if (a.is_active and a.role == ProgramRole.PRIMARY) or a.id in trained
-        }
-        for prow in (
-            PrescribedSet.objects.filter(template_id__in=template_ids)
-            .order_by("template_id", "week", "day", "sort_order", "exercise_id", "set_number")
-            .values_list(
-                "template_id", "week", "day", "exercise_id", "exercise__name",
-                "exercise__movement_pattern", "set_number", "reps", "rep_type",
-                _float("percentage"), _float("absolute_weight"), _float("target_rpe"),
-                "sort_order",
-            )
-        ):  # fmt: skip
-            tid, week, day, ex_id, name, pattern, number, reps, rep_type, pct, abs_w, rpe, order = (
-                prow
-            )
-            refs.setdefault(ex_id, ExerciseRef(ex_id, name, pattern))
-            history.prescriptions.append(
-                PrescriptionRow(
-                    tid, week, day, ex_id, number, reps, rep_type, _f(pct), _f(abs_w), _f(rpe),
-                    order,
-                )
-            )  # fmt: skip
 
+def _template_ids(history: History) -> set[int]:
+    """The current primary program's template and those of the loaded workouts."""
+    trained = {w.assignment_id for w in history.workouts}
+    return {
+        a.template_id
+        for a in history.assignments
+        if (a.is_active and a.role == ProgramRole.PRIMARY) or a.id in trained
+    }
+
+
+def _prescriptions(template_ids: set[int], refs: dict[int, ExerciseRef]) -> list[PrescriptionRow]:
+    rows = []
+    for prow in (
+        PrescribedSet.objects.filter(template_id__in=template_ids)
+        .order_by("template_id", "week", "day", "sort_order", "exercise_id", "set_number")
+        .values_list(
+            "template_id", "week", "day", "exercise_id", "exercise__name",
+            "exercise__movement_pattern", "set_number", "reps", "rep_type",
+            _float("percentage"), _float("absolute_weight"), _float("target_rpe"),
+            "sort_order",
+        )
+    ):  # fmt: skip
+        tid, week, day, ex_id, name, pattern, number, reps, rep_type, pct, abs_w, rpe, order = prow
+        refs.setdefault(ex_id, ExerciseRef(ex_id, name, pattern))
+        rows.append(
+            PrescriptionRow(
+                tid, week, day, ex_id, number, reps, rep_type, _f(pct), _f(abs_w), _f(rpe), order
+            )
+        )
+    return rows
+
+
+def _training_maxes(
+    athlete: Athlete, today: dt.date, refs: dict[int, ExerciseRef]
+) -> list[TrainingMaxRow]:
+    rows = []
     for ex_id, name, pattern, date, weight in (
         TrainingMax.objects.filter(athlete=athlete, effective_date__lte=today)
         .order_by("effective_date", "pk")
@@ -174,38 +219,38 @@ def load_history(
         )
     ):  # fmt: skip
         refs.setdefault(ex_id, ExerciseRef(ex_id, name, pattern))
-        history.training_maxes.append(TrainingMaxRow(ex_id, date, float(weight)))
+        rows.append(TrainingMaxRow(ex_id, date, float(weight)))
+    return rows
 
-    if athlete.track_body_weight:
-        history.body_weights = [
-            DatedValue(date, float(weight))
-            for date, weight in BodyWeight.objects.filter(
-                athlete=athlete, date__gte=since, date__lte=today
-            )
-            .order_by("date")
-            .values_list("date", "weight")
-        ]
 
-    if with_notes:
-        history.notes = [
-            NoteRow(date, content, private, pinned)
-            for date, content, private, pinned in AthleteNote.objects.filter(athlete=athlete)
-            .filter(Q(is_pinned=True) | Q(date__gte=since, date__lte=today))
-            .order_by("-is_pinned", "-date", "-pk")
-            .values_list("date", "content", "is_private", "is_pinned")[:NOTES_LOADED_MAX]
-        ]
-        history.goal_changes = [
-            ChangeRow(timezone.localdate(at), goal, previous)
-            for at, goal, previous in GoalHistory.objects.filter(athlete=athlete)
-            .order_by("-changed_at", "-pk")
-            .values_list("changed_at", "goal", "previous_goal")[:10]
-        ]
-        history.tier_changes = [
-            ChangeRow(timezone.localdate(at), tier, previous)
-            for at, tier, previous in TierHistory.objects.filter(athlete=athlete)
-            .order_by("-changed_at", "-pk")
-            .values_list("changed_at", "tier", "previous_tier")[:10]
-        ]
+def _body_weights(athlete: Athlete, since: dt.date, today: dt.date) -> list[DatedValue]:
+    return [
+        DatedValue(date, float(weight))
+        for date, weight in BodyWeight.objects.filter(
+            athlete=athlete, date__gte=since, date__lte=today
+        )
+        .order_by("date")
+        .values_list("date", "weight")
+    ]
 
-    history.exercises = refs
-    return history
+
+def _load_notes(athlete: Athlete, history: History) -> None:
+    history.notes = [
+        NoteRow(date, content, private, pinned)
+        for date, content, private, pinned in AthleteNote.objects.filter(athlete=athlete)
+        .filter(Q(is_pinned=True) | Q(date__gte=history.since, date__lte=history.today))
+        .order_by("-is_pinned", "-date", "-pk")
+        .values_list("date", "content", "is_private", "is_pinned")[:NOTES_LOADED_MAX]
+    ]
+    history.goal_changes = [
+        ChangeRow(timezone.localdate(at), goal, previous)
+        for at, goal, previous in GoalHistory.objects.filter(athlete=athlete)
+        .order_by("-changed_at", "-pk")
+        .values_list("changed_at", "goal", "previous_goal")[:10]
+    ]
+    history.tier_changes = [
+        ChangeRow(timezone.localdate(at), tier, previous)
+        for at, tier, previous in TierHistory.objects.filter(athlete=athlete)
+        .order_by("-changed_at", "-pk")
+        .values_list("changed_at", "tier", "previous_tier")[:10]
+    ]
