@@ -86,20 +86,11 @@ def relevance(e: ExerciseStats, today: dt.date) -> tuple[Any, ...]:
 
 def compute_stats(history: History) -> AthleteStats:
     today = history.today
-    date_of = {w.id: w.date for w in history.workouts}
-    per_exercise: dict[int, dict[int, list[SetRow]]] = defaultdict(lambda: defaultdict(list))
-    for s in history.sets:
-        per_exercise[s.exercise_id][s.workout_id].append(s)
+    sessions = _sessions_by_exercise(history)
     tms: dict[int, list[TrainingMaxRow]] = defaultdict(list)
     for tm in history.training_maxes:
         tms[tm.exercise_id].append(tm)
-
-    current = history.current_assignment
-    in_program = {
-        p.exercise_id
-        for p in history.prescriptions
-        if current is not None and p.template_id == current.template_id
-    }
+    in_program = _in_current_program(history)
     report = completion(
         history.workouts,
         history.sets,
@@ -108,38 +99,12 @@ def compute_stats(history: History) -> AthleteStats:
         since=monday(today) - dt.timedelta(weeks=ADHERENCE_WEEKS),
         patterns={ex_id: ref.pattern for ex_id, ref in history.exercises.items()},
     )
-
-    exercises = []
-    for ex_id in set(per_exercise) | in_program | set(tms):
-        sessions = sorted(
-            (
-                Session(date_of[wid], wid, tuple(rows))
-                for wid, rows in per_exercise.get(ex_id, {}).items()
-            ),
-            key=lambda s: (s.date, s.workout_id),
+    exercises = [
+        _exercise_stats(
+            history, ex_id, sessions.get(ex_id, []), tms.get(ex_id, []), report, in_program
         )
-        rpes = [s.avg_rpe for s in sessions if s.avg_rpe is not None]
-        trend = rpe_trend(rpes)
-        recent_rpes = rpes[-RPE_TREND_SESSIONS:]
-        weekly = weekly_volume(sessions, today=today)
-        best, last = amrap_results(sessions)
-        exercises.append(
-            ExerciseStats(
-                exercise=history.exercises[ex_id],
-                sessions=sessions,
-                training_maxes=tms.get(ex_id, []),
-                rpe=trend,
-                avg_rpe=sum(recent_rpes) / len(recent_rpes) if recent_rpes else None,
-                weekly=weekly,
-                volume=volume_trend([v.main_measure for _, v in weekly]),
-                completion=report.by_exercise.get(ex_id),
-                best_amrap=best,
-                last_amrap=last,
-                plateau=plateau(sessions, tms.get(ex_id, [])),
-                in_current_program=ex_id in in_program,
-                replaces=sorted(history.exercises[x].name for x in report.swaps.get(ex_id, ())),
-            )
-        )
+        for ex_id in set(sessions) | in_program | set(tms)
+    ]
     exercises.sort(key=lambda e: relevance(e, today), reverse=True)
     return AthleteStats(
         history=history,
@@ -150,6 +115,59 @@ def compute_stats(history: History) -> AthleteStats:
             history.body_weights, weeks=BODY_WEIGHT_SERIES_WEEKS, today=today
         ),
         body_weight=body_weight_trend(history.body_weights, today=today),
+    )
+
+
+def _sessions_by_exercise(history: History) -> dict[int, list[Session]]:
+    """Each exercise's sessions, oldest first (the history holds only sets of its workouts)."""
+    date_of = {w.id: w.date for w in history.workouts}
+    per_exercise: dict[int, dict[int, list[SetRow]]] = defaultdict(lambda: defaultdict(list))
+    for s in history.sets:
+        per_exercise[s.exercise_id][s.workout_id].append(s)
+    return {
+        ex_id: sorted(
+            (Session(date_of[wid], wid, tuple(rows)) for wid, rows in by_workout.items()),
+            key=lambda s: (s.date, s.workout_id),
+        )
+        for ex_id, by_workout in per_exercise.items()
+    }
+
+
+def _in_current_program(history: History) -> set[int]:
+    current = history.current_assignment
+    return {
+        p.exercise_id
+        for p in history.prescriptions
+        if current is not None and p.template_id == current.template_id
+    }
+
+
+def _exercise_stats(
+    history: History,
+    ex_id: int,
+    sessions: list[Session],
+    tms: list[TrainingMaxRow],
+    report: CompletionReport,
+    in_program: set[int],
+) -> ExerciseStats:
+    rpes = [s.avg_rpe for s in sessions if s.avg_rpe is not None]
+    recent_rpes = rpes[-RPE_TREND_SESSIONS:]
+    weekly = weekly_volume(sessions, today=history.today)
+    best, last = amrap_results(sessions)
+    return ExerciseStats(
+        exercise=history.exercises[ex_id],
+        sessions=sessions,
+        training_maxes=tms,
+        rpe=rpe_trend(rpes),
+        avg_rpe=sum(recent_rpes) / len(recent_rpes) if recent_rpes else None,
+        weekly=weekly,
+        volume=volume_trend([v.main_measure for _, v in weekly]),
+        completion=report.by_exercise.get(ex_id),
+        best_amrap=best,
+        last_amrap=last,
+        plateau=plateau(sessions, tms),
+        in_current_program=ex_id in in_program,
+        replaces=sorted(history.exercises[x].name for x in report.swaps.get(ex_id, ())),
     )
 
 
