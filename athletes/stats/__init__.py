@@ -19,7 +19,14 @@ from athletes.stats.adherence import (
 )
 from athletes.stats.body_weight import BodyWeightTrend, body_weight_trend, weekly_last
 from athletes.stats.completion import Completion, CompletionReport, completion
-from athletes.stats.health import HEALTH_TERMS, HealthMention, exercise_name_mask, health_mention
+from athletes.stats.health import (
+    BODY_PARTS,
+    HEALTH_TERMS,
+    SPECIFIC_PARTS,
+    HealthMention,
+    exercise_name_mask,
+    health_mention,
+)
 from athletes.stats.history import load_history
 from athletes.stats.maths import (
     Trend,
@@ -84,6 +91,7 @@ from athletes.stats.thresholds import (
 
 __all__ = [
     "ADHERENCE_WEEKS",
+    "BODY_PARTS",
     "BODY_WEIGHT_MIN_SPAN_DAYS",
     "BODY_WEIGHT_RAPID_PCT",
     "BODY_WEIGHT_SERIES_WEEKS",
@@ -98,6 +106,7 @@ __all__ = [
     "PLATEAU_SESSIONS",
     "RPE_TREND_SESSIONS",
     "RPE_TREND_THRESHOLD",
+    "SPECIFIC_PARTS",
     "VOLUME_TREND_THRESHOLD_PCT",
     "VOLUME_TREND_WEEKS",
     "Adherence",
