@@ -156,3 +156,31 @@ def test_nice_ticks_are_round_and_cover_the_range() -> None:
     steps = {round(b - a, 6) for a, b in itertools.pairwise(ticks)}
     assert len(steps) == 1
     assert steps.pop() in {5, 10}
+
+
+def test_a_workout_logged_between_the_history_queries_does_not_break_the_stats() -> None:
+    """Under load a workout was logged after the workouts were read and before their sets were:
+    its sets named a workout the history did not know (KeyError, a 500 on the page)."""
+    athlete = AthleteFactory()
+    squat = ExerciseFactory(name="Back Squat")
+    known = WorkoutFactory(athlete=athlete, date=TODAY - dt.timedelta(days=3))
+    WorkoutSetFactory(workout=known, exercise=squat, set_number=1)
+    logged: list[int] = []
+
+    def log_a_workout_before_the_sets_are_read(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        # The workouts are read by then (rows are fetched before the next query runs).
+        if not logged and sql.startswith("SELECT") and '"athletes_workoutset"' in sql:
+            logged.append(0)  # before the inserts: they run through this wrapper too
+            late = WorkoutFactory(athlete=athlete, date=TODAY - dt.timedelta(days=1))
+            WorkoutSetFactory(workout=late, exercise=squat, set_number=1)
+            logged[0] = late.pk
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(log_a_workout_before_the_sets_are_read):
+        s = athlete_stats(athlete, today=TODAY)
+
+    assert logged[0]  # the race did happen
+    assert [w.id for w in s.history.workouts] == [known.pk]
+    assert {r.workout_id for r in s.history.sets} == {known.pk}
+    squat_stats = next(e for e in s.exercises if e.exercise.name == "Back Squat")
+    assert [session.workout_id for session in squat_stats.sessions] == [known.pk]
