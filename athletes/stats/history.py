@@ -17,6 +17,7 @@ from athletes.models import (
     BodyWeight,
     GoalHistory,
     ProgramRole,
+    SetKind,
     TierHistory,
     TrainingMax,
     Workout,
@@ -116,6 +117,8 @@ def _sets(athlete: Athlete, history: History, refs: dict[int, ExerciseRef]) -> l
             workout__date__gte=history.since,
             workout__date__lte=history.today,
         )
+        # Warm-ups (imported from Strong/Hevy) are logged, not training: no volume, RPE or TM.
+        .exclude(kind=SetKind.WARMUP)
         .order_by("workout__date", "workout_id", "exercise_id", "set_number")
         .values_list(
             "workout_id", "exercise_id", "exercise__name", "exercise__movement_pattern",

@@ -48,6 +48,18 @@ def test_history_window_is_bounded_but_totals_are_all_time() -> None:
     assert history.first_workout == old.date
 
 
+def test_warm_up_sets_are_kept_in_the_log_but_not_in_the_statistics() -> None:
+    athlete = AthleteFactory()
+    squat = ExerciseFactory(name="Back Squat")
+    workout = WorkoutFactory(athlete=athlete, date=TODAY - dt.timedelta(days=2))
+    WorkoutSetFactory(workout=workout, exercise=squat, set_number=1, weight=45, kind="warmup")
+    WorkoutSetFactory(workout=workout, exercise=squat, set_number=2, weight=225, kind="normal")
+
+    history = load_history(athlete, today=TODAY)
+
+    assert [s.weight for s in history.sets] == [225]
+
+
 def test_stats_of_a_story_put_the_program_lifts_first() -> None:
     story = build_story(weeks=8)
     s = athlete_stats(story.athlete, today=TODAY)
