@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from athletes.models import Athlete, AthleteTier, User
 from generation import batch
+from generation.batch import processes as batch_processes
 from generation.engines.base import EngineChoice
 from generation.models import GenerationRun, RunStatus
 from tests.factories import (
@@ -495,7 +496,7 @@ def test_processes_default_to_one_per_run_at_once_where_they_can_work(
     # The suite's database is in memory (SQLite) or the test runs in a transaction
     # (PostgreSQL): forked processes could not see the runs, so the default is one process.
     assert batch.auto_processes(10) == 1
-    monkeypatch.setattr(batch, "check_processes", lambda processes: None)
+    monkeypatch.setattr(batch_processes, "check_processes", lambda processes: None)
     assert batch.auto_processes(10) == 10
     assert batch.auto_processes(1) == 1  # nothing to share
     assert batch.auto_processes(500) == batch.AUTO_PROCESSES_MAX
@@ -553,13 +554,13 @@ def test_a_forked_child_drops_inherited_connections_without_closing_them(db: Non
     inherited = connection.connection
     assert inherited is not None
     try:
-        batch._forget_inherited_connections()
+        batch_processes._forget_inherited_connections()
         assert connection.connection is None
-        assert batch._INHERITED[-1] is inherited
+        assert batch_processes._INHERITED[-1] is inherited
         inherited.cursor().execute("SELECT 1")  # still open: the parent's session lives on
     finally:
         connection.connection = inherited  # the test database (in memory on SQLite) is in it
-        batch._INHERITED.remove(inherited)
+        batch_processes._INHERITED.remove(inherited)
 
 
 def test_the_warm_up_before_a_fork_survives_an_invalid_llm_setting(

@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from athletes.models import User
 from generation import batch
+from generation.batch import planning
 from generation.engines import dispatch
 from generation.models import GenerationRun, RunStatus
 from generation.tasks import execute_generation_run
@@ -117,7 +118,7 @@ def test_a_batch_is_queued_in_one_transaction_and_an_error_midway_queues_nothing
     for n in range(3):
         AthleteFactory(name=f"Squad {n}", coach=coach)
     items = batch.plan_batch(batch.select_athletes(coach="coach"))
-    real = batch.generation_request
+    real = planning.generation_request
     calls = Counter[str]()
 
     def failing_on_the_third(**kwargs: Any) -> Any:
@@ -126,14 +127,14 @@ def test_a_batch_is_queued_in_one_transaction_and_an_error_midway_queues_nothing
             raise RuntimeError("the database went away")
         return real(**kwargs)
 
-    monkeypatch.setattr(batch, "generation_request", failing_on_the_third)
+    monkeypatch.setattr(planning, "generation_request", failing_on_the_third)
     with pytest.raises(RuntimeError):
         batch.create_runs(items, batch_id="half")
 
     assert GenerationRun.objects.count() == 0
     assert DBTaskResult.objects.count() == 0
 
-    monkeypatch.setattr(batch, "generation_request", real)
+    monkeypatch.setattr(planning, "generation_request", real)
     batch.create_runs(items, batch_id="whole")
 
     runs = list(GenerationRun.objects.all())
