@@ -7,6 +7,7 @@ import gc
 import logging
 import multiprocessing
 import multiprocessing.connection
+import signal
 from collections.abc import Sequence
 from multiprocessing.sharedctypes import Synchronized
 
@@ -14,6 +15,7 @@ from generation.batch.planning import BatchError
 from generation.batch.pool import SharedQueue, execute_runs, other_connections_problem
 from generation.engines.dispatch import llm_configured
 from generation.models import GenerationRun
+from generation.services import claimant, generation_fail_claimed
 from settings_app.resolution import settings_scope
 
 logger = logging.getLogger(__name__)
@@ -153,3 +155,28 @@ def start_processes(
         child.start()
     gc.unfreeze()
     return children
+
+
+def exit_reason(child: multiprocessing.process.BaseProcess) -> str:
+    code = child.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def fail_orphaned_runs(
+    child: multiprocessing.process.BaseProcess, *, run_ids: Sequence[int]
+) -> list[int]:
+    """Once `child` has ended: fail the runs it had claimed and left unfinished (a thread of it
+    killed mid-run, and its other threads' runs with it). Runs it had only taken ahead were never
+    claimed: they stay queued, and the batch executes them itself."""
+    if child.pid is None:
+        return []
+    return generation_fail_claimed(
+        claimed_by=claimant(child.pid),
+        run_ids=run_ids,
+        reason=f"the batch worker process died ({exit_reason(child)})",
+    )

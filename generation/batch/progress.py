@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from generation.batch.pool import execute_runs
-from generation.batch.processes import start_processes
+from generation.batch.processes import fail_orphaned_runs, start_processes
 from generation.models import FINISHED_STATUSES, WORKING_STATUSES, GenerationRun, RunStatus
 from generation.services import (
     generation_recover_stuck,
@@ -61,17 +61,23 @@ def wait_for_children(
     *,
     report: Callable[[], object],
     poll_s: float,
+    on_exit: Callable[[multiprocessing.process.BaseProcess], object] | None = None,
 ) -> None:
     """Report every `poll_s` until every child has ended, and at once when one ends. A child
     whose sentinel is ready is not waited on again: the sentinel stays ready (and is ready
     before the child can be reaped), so waiting on it again would turn the tail of a batch
     (children ending one by one) into a busy loop of status queries competing with the last
-    runs for the CPU."""
+    runs for the CPU. `on_exit` is called with each child as soon as it has ended."""
     waiting = list(children)
     while waiting:
         report()
         ready = multiprocessing.connection.wait([c.sentinel for c in waiting], timeout=poll_s)
-        waiting = [c for c in waiting if c.sentinel not in ready and c.is_alive()]
+        ended = [c for c in waiting if c.sentinel in ready or not c.is_alive()]
+        for child in ended:
+            child.join()  # it has ended: returns at once, with its exit code set
+            if on_exit is not None:
+                on_exit(child)
+        waiting = [c for c in waiting if c not in ended]
     for child in children:
         child.join()
 
@@ -86,8 +92,9 @@ def wait_for_runs(
     poll_s: float = 0.5,
 ) -> Counts:
     """Execute (unless `execute` is off) and wait until every run has finished, reporting
-    progress. A run a dead worker left behind is failed by the stuck-run recovery once past its
-    deadline, so this always ends."""
+    progress. A run one of our forked processes held when it died is failed as soon as it is
+    seen dead; a run another worker left behind is failed by the stuck-run recovery once past
+    its deadline; so this always ends."""
     ids = list(run_ids)
     seen: dict[int, str] = {}
 
@@ -107,7 +114,12 @@ def wait_for_runs(
     pending = queued() if execute else []
     if pending and processes > 1:
         children = start_processes(pending, processes=processes, concurrency=concurrency)
-        wait_for_children(children, report=report, poll_s=poll_s)
+        wait_for_children(
+            children,
+            report=report,
+            poll_s=poll_s,
+            on_exit=lambda child: fail_orphaned_runs(child, run_ids=ids),
+        )
         # A child that died left its share queued: finish it here.
         pending = queued()
     if pending and concurrency <= 1:
