@@ -533,6 +533,42 @@ def test_waiting_for_children_does_not_spin_once_one_has_ended() -> None:
     assert 1 <= len(reports) <= 20
 
 
+def test_a_dead_processs_claimed_runs_fail_at_once_and_no_other_run(
+    roster: dict[str, Athlete],
+) -> None:
+    import multiprocessing
+    import time
+
+    from generation.services import claimant
+
+    child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
+    child.start()
+    child.kill()
+    child.join()
+    assert child.pid is not None
+    far = timezone.now() + dt.timedelta(minutes=10)  # nowhere near its deadline
+
+    def run(athlete: str, status: str, pid: int) -> GenerationRun:
+        return GenerationRun.objects.create(
+            athlete=roster[athlete], status=status, claimed_by=claimant(pid), deadline_at=far
+        )
+
+    held = [run("alex", RunStatus.CALLING, child.pid), run("bea", RunStatus.ASSEMBLING, child.pid)]
+    done = run("cal", RunStatus.READY, child.pid)
+    other = run("dan", RunStatus.CALLING, child.pid + 1)  # another process's claim
+    queued = GenerationRun.objects.create(athlete=AthleteFactory(), deadline_at=far)
+    ids = [r.pk for r in (*held, done, other, queued)]
+
+    failed = batch_processes.fail_orphaned_runs(child, run_ids=ids)
+
+    assert sorted(failed) == sorted(r.pk for r in held)
+    statuses = batch.run_statuses(ids)
+    assert [statuses[r.pk] for r in (done, other, queued)] == ["ready", "calling", "queued"]
+    message = GenerationRun.objects.get(pk=held[0].pk).error_message
+    assert "“Drafting the program”: the batch worker process died (killed by SIGKILL)" in message
+    assert batch_processes.fail_orphaned_runs(child, run_ids=ids) == []  # once only
+
+
 def test_processes_are_refused_inside_a_transaction(
     db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
