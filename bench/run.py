@@ -134,7 +134,7 @@ T = TypeVar("T")
 
 class RunTimer:
     """Time spent per generation run inside generation.llm.complete (the LLM wait) and in
-    preparing the run's packet ahead (batch._prepare_one: packet assembly done before the
+    preparing the run's packet ahead (batch.pool._prepare_one: packet assembly done before the
     claim, so outside the run's own duration). Appended to a file, one line per call, so that
     forked batch processes report to the parent too."""
 
@@ -193,18 +193,18 @@ class RunTimer:
 
 @contextmanager
 def instrumented(timer: RunTimer) -> Iterator[None]:
-    from generation import batch
+    from generation.batch import pool
     from generation.engines import llm_engine
 
-    saved = (batch.generation_execute, batch._prepare_one, llm_engine.complete)
-    batch.generation_execute = timer.wrap_execute(batch.generation_execute)
-    setattr(batch, "_prepare_one", timer.wrap_prepare(batch._prepare_one))  # noqa: B010
+    saved = (pool.generation_execute, pool._prepare_one, llm_engine.complete)
+    pool.generation_execute = timer.wrap_execute(pool.generation_execute)
+    setattr(pool, "_prepare_one", timer.wrap_prepare(pool._prepare_one))  # noqa: B010
     llm_engine.complete = timer.wrap_complete(llm_engine.complete)
     try:
         yield
     finally:
-        batch.generation_execute, _, llm_engine.complete = saved
-        setattr(batch, "_prepare_one", saved[1])  # noqa: B010
+        pool.generation_execute, _, llm_engine.complete = saved
+        setattr(pool, "_prepare_one", saved[1])  # noqa: B010
 
 
 def prompt_tokens(messages: list[dict[str, Any]]) -> int:

@@ -75,6 +75,9 @@ class GenerationRun(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     # A working run past this moment is presumed dead (worker crash, restart, hang).
     deadline_at = models.DateTimeField(null=True, blank=True)
+    # The process that claimed the run (claimant()): a batch that sees one of its forked
+    # processes die fails that process's runs at once instead of waiting for their deadline.
+    claimed_by = models.CharField(max_length=100, blank=True, default="")
 
     packet = models.JSONField(null=True, blank=True)
     prompt = models.JSONField(default=list, blank=True)

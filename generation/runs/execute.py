@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+import os
+import socket
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -101,6 +103,7 @@ def generation_execute(
     now = timezone.now()
     claimed = GenerationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.ASSEMBLING,
+        claimed_by=claimant(),
         progress=STAGE_MESSAGES[RunStatus.ASSEMBLING],
         started_at=now,
         heartbeat_at=now,
@@ -118,6 +121,11 @@ def generation_execute(
         logger.exception("Generation run %s failed", run_id)
         fail_run(run_id, user_message(exc))
     return str(GenerationRun.objects.values_list("status", flat=True).get(pk=run_id))
+
+
+def claimant(pid: int | None = None) -> str:
+    """Who claims a run: this host and process (or the process `pid` of this host)."""
+    return f"{socket.gethostname()}:{pid if pid is not None else os.getpid()}"[:100]
 
 
 def _packet_for(run: GenerationRun, prepared: PreparedPacket | None) -> tuple[Any, Any]:
@@ -236,18 +244,44 @@ def generation_recover_stuck(*, now: dt.datetime | None = None) -> int:
         )
     )
     count = 0
+    advice = "Check that the worker is running (make run starts it) and press Generate again."
     for run_id, status in stuck:
-        message = (
-            f"The run stopped while “{RunStatus(status).label}”: {STUCK_REASON}. "
-            "Check that the worker is running (make run starts it) and press Generate again."
-        )
-        if GenerationRun.objects.filter(pk=run_id, status=status, deadline_at__lt=now).update(
-            status=RunStatus.FAILED,
-            error_message=message,
-            progress="",
-            finished_at=now,
-            heartbeat_at=now,
-        ):
+        if _fail_stopped(run_id, status, STUCK_REASON, advice, now=now, deadline_at__lt=now):
             count += 1
-            logger.warning("Generation run %s marked failed: %s", run_id, STUCK_REASON)
     return count
+
+
+def generation_fail_claimed(*, claimed_by: str, run_ids: Collection[int], reason: str) -> list[int]:
+    """Fail at once every run of `run_ids` still working under the claimant `claimed_by`, a
+    process known to have ended: only a run's claimant advances it, so nothing else would
+    finish it before its deadline (minutes away). Returns the runs failed."""
+    now = timezone.now()
+    held = GenerationRun.objects.filter(
+        pk__in=run_ids, status__in=WORKING_STATUSES, claimed_by=claimed_by
+    ).values_list("pk", "status", "batch_id")
+    failed = []
+    for run_id, status, batch_id in list(held):
+        advice = "Press Generate again" + (
+            f", or run generate_programs --batch {batch_id} --retry-failed." if batch_id else "."
+        )
+        if _fail_stopped(run_id, status, reason, advice, now=now, claimed_by=claimed_by):
+            failed.append(run_id)
+    return failed
+
+
+def _fail_stopped(
+    run_id: int, status: str, reason: str, advice: str, *, now: dt.datetime, **still: Any
+) -> bool:
+    """Fail a run that stopped in `status`, if it is still there and still matches `still`
+    (its deadline, its claimant): a run that moved on meanwhile is left alone."""
+    message = f"The run stopped while “{RunStatus(status).label}”: {reason}. {advice}"
+    updated = GenerationRun.objects.filter(pk=run_id, status=status, **still).update(
+        status=RunStatus.FAILED,
+        error_message=message,
+        progress="",
+        finished_at=now,
+        heartbeat_at=now,
+    )
+    if updated:
+        logger.warning("Generation run %s marked failed: %s", run_id, reason)
+    return bool(updated)

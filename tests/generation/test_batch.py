@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from athletes.models import Athlete, AthleteTier, User
 from generation import batch
+from generation.batch import processes as batch_processes
 from generation.engines.base import EngineChoice
 from generation.models import GenerationRun, RunStatus
 from tests.factories import (
@@ -473,7 +474,7 @@ def test_processes_default_to_one_per_run_at_once_where_they_can_work(
     # The suite's database is in memory (SQLite) or the test runs in a transaction
     # (PostgreSQL): forked processes could not see the runs, so the default is one process.
     assert batch.auto_processes(10) == 1
-    monkeypatch.setattr(batch, "check_processes", lambda processes: None)
+    monkeypatch.setattr(batch_processes, "check_processes", lambda processes: None)
     assert batch.auto_processes(10) == 10
     assert batch.auto_processes(1) == 1  # nothing to share
     assert batch.auto_processes(500) == batch.AUTO_PROCESSES_MAX
@@ -510,6 +511,42 @@ def test_waiting_for_children_does_not_spin_once_one_has_ended() -> None:
     assert 1 <= len(reports) <= 20
 
 
+def test_a_dead_processs_claimed_runs_fail_at_once_and_no_other_run(
+    roster: dict[str, Athlete],
+) -> None:
+    import multiprocessing
+    import time
+
+    from generation.runs.execute import claimant
+
+    child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
+    child.start()
+    child.kill()
+    child.join()
+    assert child.pid is not None
+    far = timezone.now() + dt.timedelta(minutes=10)  # nowhere near its deadline
+
+    def run(athlete: str, status: str, pid: int) -> GenerationRun:
+        return GenerationRun.objects.create(
+            athlete=roster[athlete], status=status, claimed_by=claimant(pid), deadline_at=far
+        )
+
+    held = [run("alex", RunStatus.CALLING, child.pid), run("bea", RunStatus.ASSEMBLING, child.pid)]
+    done = run("cal", RunStatus.READY, child.pid)
+    other = run("dan", RunStatus.CALLING, child.pid + 1)  # another process's claim
+    queued = GenerationRun.objects.create(athlete=AthleteFactory(), deadline_at=far)
+    ids = [r.pk for r in (*held, done, other, queued)]
+
+    failed = batch_processes.fail_orphaned_runs(child, run_ids=ids)
+
+    assert sorted(failed) == sorted(r.pk for r in held)
+    statuses = batch.run_statuses(ids)
+    assert [statuses[r.pk] for r in (done, other, queued)] == ["ready", "calling", "queued"]
+    message = GenerationRun.objects.get(pk=held[0].pk).error_message
+    assert "“Drafting the program”: the batch worker process died (killed by SIGKILL)" in message
+    assert batch_processes.fail_orphaned_runs(child, run_ids=ids) == []  # once only
+
+
 def test_processes_are_refused_inside_a_transaction(
     db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -531,13 +568,13 @@ def test_a_forked_child_drops_inherited_connections_without_closing_them(db: Non
     inherited = connection.connection
     assert inherited is not None
     try:
-        batch._forget_inherited_connections()
+        batch_processes._forget_inherited_connections()
         assert connection.connection is None
-        assert batch._INHERITED[-1] is inherited
+        assert batch_processes._INHERITED[-1] is inherited
         inherited.cursor().execute("SELECT 1")  # still open: the parent's session lives on
     finally:
         connection.connection = inherited  # the test database (in memory on SQLite) is in it
-        batch._INHERITED.remove(inherited)
+        batch_processes._INHERITED.remove(inherited)
 
 
 def test_the_warm_up_before_a_fork_survives_an_invalid_llm_setting(

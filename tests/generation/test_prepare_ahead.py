@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from athletes.models import Athlete, User
 from generation import batch
+from generation.batch import pool
 from generation.engines import dispatch
 from generation.models import GenerationRun, RunStatus
 from generation.packet import build_packet
@@ -194,9 +195,9 @@ def test_the_pool_takes_one_run_ahead_only_while_more_are_left_than_its_threads(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     prepared = Prepared()
-    monkeypatch.setattr(batch, "_prepare_one", prepared)
-    queue = batch._LocalQueue([1, 2, 3, 4, 5])
-    ahead = batch._Ahead(queue, pool_threads=2)
+    monkeypatch.setattr(pool, "_prepare_one", prepared)
+    queue = pool._LocalQueue([1, 2, 3, 4, 5])
+    ahead = pool._Ahead(queue, pool_threads=2)
     order: list[int] = []
 
     while (item := ahead.take()) is not None:
@@ -215,7 +216,7 @@ def test_no_run_is_prepared_ahead_where_a_second_connection_could_not_see_the_ru
     db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     prepared = Prepared()
-    monkeypatch.setattr(batch, "_prepare_one", prepared)
+    monkeypatch.setattr(pool, "_prepare_one", prepared)
     executed: list[int] = []
 
     def execute(run_id: int, **kwargs: Any) -> str:
@@ -223,7 +224,7 @@ def test_no_run_is_prepared_ahead_where_a_second_connection_could_not_see_the_ru
         kwargs["on_calling"]()
         return "ready"
 
-    monkeypatch.setattr(batch, "_execute_one", execute)
+    monkeypatch.setattr(pool, "_execute_one", execute)
 
     batch.execute_runs(list(range(1, 8)), concurrency=1)  # inside the test's transaction
 
