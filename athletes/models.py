@@ -309,6 +309,12 @@ class TierHistory(models.Model):
         return f"{self.athlete}: tier {self.previous_tier} → {self.tier}"
 
 
+class Severity(models.TextChoices):
+    MINOR = "minor", "Minor"
+    MODERATE = "moderate", "Moderate"
+    MAJOR = "major", "Major"
+
+
 class ReadinessCheckIn(models.Model):
     """How the athlete arrives today: one short form, stored per date. Empty = not asked."""
 
@@ -319,7 +325,9 @@ class ReadinessCheckIn(models.Model):
     # {muscle group: 1–10}, only the groups the athlete was asked about.
     soreness = models.JSONField(default=dict, blank=True)
     minutes_available = models.PositiveSmallIntegerField(null=True, blank=True)
+    pain = models.CharField(max_length=10, choices=Severity.choices, blank=True, default="")
     pain_note = models.CharField(max_length=500, blank=True, default="")
+    illness = models.CharField(max_length=10, choices=Severity.choices, blank=True, default="")
     illness_note = models.CharField(max_length=500, blank=True, default="")
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
