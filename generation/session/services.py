@@ -163,3 +163,19 @@ def adjusted_workout_log(
         record.status = AdjustmentStatus.ACCEPTED
         record.save(update_fields=["workout", "status"])
     return workout
+
+
+def session_adjust_and_record(
+    *,
+    athlete: Athlete,
+    readiness: Readiness,
+    today: dt.date,
+    strategy: str | None,
+    by: User | None,
+) -> SessionAdjustment:
+    """The page's path: store the check-in, adjust, record the suggestion."""
+    check_in_save(athlete=athlete, date=today, readiness=readiness, by=by)
+    adjustment = session_adjust(
+        athlete=athlete, readiness=readiness, today=today, strategy=strategy
+    )
+    return session_adjustment_record(athlete=athlete, adjustment=adjustment, by=by)
