@@ -22,6 +22,7 @@ from generation.session.formula import formula_session
 from generation.session.inputs import build_snapshot
 from generation.session.plan import Readiness, Session, Snapshot
 from settings_app.registry import setting_float, setting_str
+from settings_app.resolution import settings_scope
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,15 @@ def session_adjust(
     """The adjusted session for today; reads only. The formula answers whenever the LLM
     cannot, and the result says so (`formula_fallback` and the reason)."""
     started = time.monotonic()
-    config = config or LLMConfig.from_settings()
-    chosen = resolve_strategy(strategy, config)
-    snap = build_snapshot(athlete=athlete, today=today, readiness=readiness)
-    base = formula_session(snap)
-    formula = limits.enforce(base, snap)
-    result = Adjustment(snap, formula, formula, requested=strategy or chosen, used=chosen)
-    if chosen != SessionStrategy.FORMULA:
-        result = _with_llm(result, base, config, chosen)
+    with settings_scope():  # settings read once for the whole adjustment
+        config = config or LLMConfig.from_settings()
+        chosen = resolve_strategy(strategy, config)
+        snap = build_snapshot(athlete=athlete, today=today, readiness=readiness)
+        base = formula_session(snap)
+        formula = limits.enforce(base, snap)
+        result = Adjustment(snap, formula, formula, requested=strategy or chosen, used=chosen)
+        if chosen != SessionStrategy.FORMULA:
+            result = _with_llm(result, base, config, chosen)
     return replace(result, seconds=time.monotonic() - started)
 
 

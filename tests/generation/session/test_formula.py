@@ -63,9 +63,7 @@ def test_soreness_tiers(level: int, sets: int, weight: str) -> None:
 
 def test_soreness_nine_is_recovery_mode_and_skips_accessories_of_that_group() -> None:
     leg_ext = lift("Leg Extension", ex_id=4, main=False, weight="80")
-    session = formula_session(
-        snap(SQUAT, leg_ext, ROW, readiness=Readiness(soreness={"quads": 9}))
-    )
+    session = formula_session(snap(SQUAT, leg_ext, ROW, readiness=Readiness(soreness={"quads": 9})))
     squat, ext, row = session.lifts
     assert [(s.reps, s.weight, s.rpe) for s in squat.sets] == [(5, Decimal("80"), Decimal("5"))] * 3
     assert ext.skipped
@@ -93,7 +91,8 @@ def test_injury_severity(severity: str, sets: int, weight: str | None, skipped: 
     assert len(squat.sets) == sets
     if weight:
         assert squat.sets[0].weight == Decimal(weight)
-    assert not row.skipped and len(row.sets) == 3  # the note names quads, not the upper back
+    assert not row.skipped
+    assert len(row.sets) == 3
 
 
 def test_a_vague_pain_note_affects_every_lift() -> None:

@@ -73,12 +73,14 @@ def test_the_floor_stays_above_forty_percent_after_rounding() -> None:
 
 def test_a_lift_not_skipped_keeps_one_working_set() -> None:
     out = limits.enforce(session_of(AdjustedLift(SQUAT, ())), snap(SQUAT))
-    assert len(out.lifts[0].sets) == 1 and not out.lifts[0].skipped
+    assert len(out.lifts[0].sets) == 1
+    assert not out.lifts[0].skipped
 
 
 def test_a_skipped_lift_stays_skipped() -> None:
     out = limits.enforce(session_of(AdjustedLift(SQUAT, (), skipped=True)), snap(SQUAT))
-    assert out.lifts[0].skipped and out.lifts[0].sets == ()
+    assert out.lifts[0].skipped
+    assert out.lifts[0].sets == ()
 
 
 def test_over_reaction_guard_lifts_a_deep_cut_without_a_strong_signal() -> None:
@@ -126,7 +128,8 @@ def test_mrv_cap_wins_over_the_one_set_minimum() -> None:
     out = limits.enforce(
         session_of(AdjustedLift(SQUAT, at("200", 5)), AdjustedLift(ROW, ROW.sets)), s
     )
-    assert out.lifts[0].skipped and not out.lifts[1].skipped
+    assert out.lifts[0].skipped
+    assert not out.lifts[1].skipped
 
 
 def test_sets_cut_share() -> None:
