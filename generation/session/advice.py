@@ -143,6 +143,12 @@ def check_envelope(adj: LLMAdjustment, snap: Snapshot, base: Session) -> None:
     skipped = {c.exercise.casefold() for c in adj.accessories if c.action == "skip"}
     if adj.skip_main_lift:
         raise AdviceRefused("The LLM skipped the main lift without a disruption or soreness ≥ 7.")
+    for a in base.lifts:
+        if a.lift.is_main and not a.skipped and len(a.sets) + adj.set_change <= 0:
+            raise AdviceRefused(
+                f"The LLM's set change {adj.set_change} would skip {a.lift.name} without a "
+                "disruption or soreness ≥ 7."
+            )
     if known and skipped >= set(known):
         raise AdviceRefused(
             f"The LLM skipped every accessory ({len(known)}) without a disruption or soreness ≥ 7."
