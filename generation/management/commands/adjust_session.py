@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 from typing import Any
@@ -18,10 +19,9 @@ from settings_app.registry import MUSCLE_GROUPS
 def _between(low: int, high: int, what: str) -> Any:
     def parse(raw: str) -> int:
         if not raw.isdigit() or not low <= int(raw) <= high:
-            raise ValueError(f"{what} must be a whole number from {low} to {high}, not {raw!r}")
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number from {low} to {high}, not {raw!r}")
         return int(raw)
 
-    parse.__name__ = what  # argparse names the option's type in its error
     return parse
 
 
