@@ -83,7 +83,7 @@ DEFAULT_VOLUME_LANDMARKS = (
 
 
 def parse_volume_landmarks(text: str) -> dict[str, tuple[int, int]]:
-    """"quads=8/20, …" → {"quads": (8, 20)}; raises ValueError naming the bad entry."""
+    """ "quads=8/20, …" → {"quads": (8, 20)}; raises ValueError naming the bad entry."""
     landmarks: dict[str, tuple[int, int]] = {}
     for entry in filter(None, (e.strip() for e in text.split(","))):
         group, _, numbers = entry.partition("=")

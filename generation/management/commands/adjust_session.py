@@ -19,7 +19,9 @@ from settings_app.registry import MUSCLE_GROUPS
 def _between(low: int, high: int, what: str) -> Any:
     def parse(raw: str) -> int:
         if not raw.isdigit() or not low <= int(raw) <= high:
-            raise argparse.ArgumentTypeError(f"{what} must be a whole number from {low} to {high}, not {raw!r}")
+            raise argparse.ArgumentTypeError(
+                f"{what} must be a whole number from {low} to {high}, not {raw!r}"
+            )
         return int(raw)
 
     return parse
