@@ -23,6 +23,7 @@ from athletes import stats
 from athletes.models import YOUTH_MAX_AGE, Athlete, AthleteEquipment
 from athletes.position import position_after
 from athletes.stats import AthleteStats, ExerciseStats, PrescriptionRow, fmt_num
+from generation.session.summary import SessionAdjustments, adjustment_summary
 from programs.models import Audience, Exercise, ExerciseEquipment
 from settings_app.registry import setting_int, setting_str
 from settings_app.resolution import settings_scope
@@ -341,6 +342,7 @@ class Packet(_Model):
     adherence: Adherence
     body_weight: BodyWeight | None = None
     notes: Notes
+    session_adjustments: SessionAdjustments | None = None  # today's-session adjustments
 
 
 # ---------------------------------------------------------------------------------------------
@@ -916,6 +918,7 @@ class _Fixed:
     supplemental_programs: list[OtherProgram]
     prior_programs: list[OtherProgram]  # newest first, all of them
     health_flags: list[HealthFlag]
+    session_adjustments: SessionAdjustments | None = None
 
 
 _Memo = dict[tuple[int, int, int, int, int], ExerciseSummary]
@@ -968,6 +971,7 @@ def _assemble(
         adherence=_adherence(s, limits),
         body_weight=_body_weight(s, fixed.profile, limits) if athlete.track_body_weight else None,
         notes=_notes(s, fixed.health_flags, limits),
+        session_adjustments=fixed.session_adjustments,
     )
 
 
@@ -975,7 +979,7 @@ def build_packet(
     athlete: Athlete, *, today: dt.date | None = None, token_budget: int | None = None
 ) -> Packet:
     """The briefing packet for one athlete, within the token budget (setting
-    `generation.packet_token_budget`). A constant number of queries: 13, plus one settings
+    `generation.packet_token_budget`). A constant number of queries: 14, plus one settings
     read when called outside a request or task."""
     with settings_scope():
         return _build_packet(athlete, today=today or timezone.localdate(), budget=token_budget)
@@ -996,6 +1000,7 @@ def _build_packet(athlete: Athlete, *, today: dt.date, budget: int | None) -> Pa
         supplemental_programs=supplemental,
         prior_programs=prior,
         health_flags=health_flags(s, exercise_names=data.names, profile_notes=athlete.notes),
+        session_adjustments=adjustment_summary(athlete, today=today),
     )
 
     catalog_tokens, _ = count_tokens(catalog.model_dump_json(exclude_none=True))
