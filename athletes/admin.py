@@ -17,6 +17,8 @@ from athletes.models import (
     AthleteProgram,
     BodyWeight,
     GoalHistory,
+    ReadinessCheckIn,
+    RehabCap,
     TierHistory,
     TrainingMax,
     User,
@@ -269,3 +271,21 @@ class TierHistoryAdmin(AppendOnlyAdmin):
     list_filter = ("tier", "changed_at")
     search_fields = ("athlete__name",)
     list_select_related = ("athlete", "changed_by")
+
+
+@admin.register(ReadinessCheckIn)
+class ReadinessCheckInAdmin(admin.ModelAdmin):
+    list_display = ("athlete", "date", "sleep", "energy", "minutes_available", "pain", "illness")
+    list_filter = ("date", "pain", "illness")
+    search_fields = ("athlete__name",)
+    autocomplete_fields = ("athlete",)
+    date_hierarchy = "date"
+    list_select_related = ("athlete",)
+
+
+@admin.register(RehabCap)
+class RehabCapAdmin(admin.ModelAdmin):
+    list_display = ("athlete", "exercise", "max_weight", "note")
+    search_fields = ("athlete__name", "exercise__name")
+    autocomplete_fields = ("athlete", "exercise")
+    list_select_related = ("athlete", "exercise")

@@ -157,3 +157,14 @@ def test_the_workout_page_shows_how_it_was_adjusted(world: World, coach_client: 
     )
     url = reverse("generation:workout_adjustment", args=[world.athlete.pk, other.pk])
     assert "Not adjusted" in coach_client.get(url, headers=HTMX).content.decode()
+
+
+def test_the_coach_turns_the_athlete_flag_on_in_the_profile(
+    world: World, coach_client: Client
+) -> None:
+    url = reverse("athletes:edit", args=[world.athlete.pk])
+    assert "Athlete may adjust today" in coach_client.get(url).content.decode()
+    data = {"name": world.athlete.name, "tier": "none", "may_adjust_session": "on"}
+    assert coach_client.post(url, data).status_code == 302
+    world.athlete.refresh_from_db()
+    assert world.athlete.may_adjust_session is True
