@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from programs.models import Audience, MovementPattern, MuscleGroup, RepType, Tier, WeekType
+from settings_app.registry import MUSCLE_GROUPS
 
 SUPPORTED_MAJOR = "1"
 WRITE_VERSION = "1.1"
@@ -207,6 +208,8 @@ WeekTypeValue = Literal["base", "build", "peak", "recovery", "taper", "race"]
 assert set(TierValue.__args__) == set(Tier.values)  # type: ignore[attr-defined]
 assert set(PatternValue.__args__) == set(MovementPattern.values)  # type: ignore[attr-defined]
 assert set(MuscleValue.__args__) == set(MuscleGroup.values)  # type: ignore[attr-defined]
+# settings_app cannot import programs, so the MEV/MRV setting keeps its own list of the groups.
+assert set(MuscleGroup.values) == set(MUSCLE_GROUPS)
 assert set(RepTypeValue.__args__) == set(RepType.values)  # type: ignore[attr-defined]
 assert set(AudienceValue.__args__) == set(Audience.values)  # type: ignore[attr-defined]
 assert set(WeekTypeValue.__args__) == set(WeekType.values)  # type: ignore[attr-defined]
