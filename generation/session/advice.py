@@ -169,8 +169,9 @@ def apply_advice(adj: LLMAdjustment, base: Session, snap: Snapshot) -> Session:
             lifts.append(_main(a, adj, multiplier, snap.increment))
         else:
             lifts.append(_accessory(a, calls.get(a.lift.name.casefold(), "normal"), snap))
-    lines = tuple(_CONTROL.sub(" ", line) for line in adj.rationale)
-    return Session(lifts=tuple(lifts), rationale=lines, warnings=base.warnings)
+    # The base session's own changes stay explained; the model's lines are labelled as its own.
+    lines = tuple(f"LLM: {_CONTROL.sub(' ', line)}" for line in adj.rationale)
+    return Session(lifts=tuple(lifts), rationale=base.rationale + lines, warnings=base.warnings)
 
 
 def _main(a: AdjustedLift, adj: LLMAdjustment, load: Decimal, increment: Decimal) -> AdjustedLift:

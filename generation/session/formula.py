@@ -233,11 +233,18 @@ def formula_session(snap: Snapshot) -> Session:
     for lift in snap.lifts:
         steps = lift_steps(lift, snap)
         lifts.append(apply_steps(lift, steps, snap.increment))
-        rationale += [f"{lift.name} {s.effect()}: {s.reason}" for s in steps if s.effect()]
+        rationale += [f"{lift.name} {s.effect()}: {s.reason}" for s in steps if _shows(s, lift)]
     lifts, time_lines = fit_time(lifts, snap.readiness.minutes)
     warnings = list(_warnings(snap, lifts))
     rationale += time_lines
     return Session(lifts=tuple(lifts), rationale=tuple(rationale), warnings=tuple(warnings))
+
+
+def _shows(step: Step, lift: Lift) -> bool:
+    """A load-only change to a lift with no weights (a plank, no TM) changes nothing: no line."""
+    load_only = not (step.sets or step.reps or step.skip or step.recovery)
+    weighed = any(s.weight for s in lift.sets)
+    return bool(step.effect()) and (weighed or not load_only)
 
 
 def _warnings(snap: Snapshot, lifts: list[AdjustedLift]) -> Iterable[str]:

@@ -79,7 +79,12 @@ def test_a_bounded_answer_is_applied_to_the_formula_base(world: World, llm: Fake
     assert result.used == StrategyUsed.LLM
     # formula base: 225 × 0.975 (sleep 2) = 219.4 → 220; LLM ×0.95 → 209 → 210, 3 − 1 sets.
     assert weights(result, "Back Squat") == [210.0, 210.0]
-    assert result.session.rationale == ("Sleep 2/5 and energy 2/5: one set fewer.",)
+    assert result.session.rationale == (
+        "Back Squat ×0.975: sleep 2/5, energy 3/5",
+        "Bench Press ×0.975: sleep 2/5, energy 3/5",
+        "Dumbbell Row ×0.975: sleep 2/5, energy 3/5",
+        "LLM: Sleep 2/5 and energy 2/5: one set fewer.",
+    )
     assert (result.usage.tokens_in, result.usage.tokens_out) == (900, 60)
     sent = llm.last
     assert sent.body["response_format"]["type"] == "json_schema"
