@@ -141,3 +141,8 @@ def test_rationale_names_lift_effect_and_datum() -> None:
 
 def test_plank_without_weight_keeps_none_weights() -> None:
     assert weights(formula_session(snap(PLANK)).lifts[0]) == [None] * 3
+
+
+def test_a_load_change_on_an_unweighted_lift_writes_no_rationale_line() -> None:
+    session = formula_session(snap(SQUAT, PLANK, readiness=Readiness(sleep=2, energy=3)))
+    assert session.rationale == ("Back Squat ×0.975: sleep 2/5, energy 3/5",)
