@@ -18,6 +18,7 @@ ONE_POOR = Decimal("0.975")
 BOTH_GOOD = Decimal("1.025")
 
 # RPE deviation: mean(actual − target) of the two latest sessions of the lift with an RPE.
+# (The seed also moves rep ranges to their top at ≤ −1.25; our prescriptions have fixed reps.)
 RPE_SESSIONS = 2
 RPE_STEPS: tuple[tuple[float, Decimal], ...] = (  # checked in order
     (1.25, Decimal("0.95")),
