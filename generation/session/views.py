@@ -138,6 +138,7 @@ def workout_adjustment(request: AuthedRequest, athlete_pk: int, workout_pk: int)
     record = SessionAdjustment.objects.filter(athlete=athlete, workout_id=workout_pk).first()
     context = {
         "athlete": athlete,
+        "on_workout": True,
         "record": record,
         "rows": adjustment_rows(record) if record else [],
     }

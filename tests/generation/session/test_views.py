@@ -168,3 +168,16 @@ def test_the_coach_turns_the_athlete_flag_on_in_the_profile(
     assert coach_client.post(url, data).status_code == 302
     world.athlete.refresh_from_db()
     assert world.athlete.may_adjust_session is True
+
+
+def test_the_adjustment_record_page_works_without_javascript(
+    world: World, coach_client: Client
+) -> None:
+    post_check_in(coach_client, world, sleep="5", energy="5")
+    workout = Workout.objects.create(athlete=world.athlete, date=timezone.localdate())
+    SessionAdjustment.objects.update(workout=workout)
+    url = reverse("generation:workout_adjustment", args=[world.athlete.pk, workout.pk])
+    page = coach_client.get(url).content.decode()
+    assert "<html" in page
+    assert "Adjusted for the day" in page
+    assert "Accept and log" not in page
