@@ -19,6 +19,8 @@ from athletes.models import (
     GoalHistory,
     HistoryImportDraft,
     HistoryNameChoice,
+    ReadinessCheckIn,
+    RehabCap,
     TierHistory,
     TrainingMax,
     User,
@@ -294,3 +296,21 @@ class HistoryImportDraftAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(ReadinessCheckIn)
+class ReadinessCheckInAdmin(admin.ModelAdmin):
+    list_display = ("athlete", "date", "sleep", "energy", "minutes_available", "pain", "illness")
+    list_filter = ("date", "pain", "illness")
+    search_fields = ("athlete__name",)
+    autocomplete_fields = ("athlete",)
+    date_hierarchy = "date"
+    list_select_related = ("athlete",)
+
+
+@admin.register(RehabCap)
+class RehabCapAdmin(admin.ModelAdmin):
+    list_display = ("athlete", "exercise", "max_weight", "note")
+    search_fields = ("athlete__name", "exercise__name")
+    autocomplete_fields = ("athlete", "exercise")
+    list_select_related = ("athlete", "exercise")

@@ -54,6 +54,11 @@ class AthleteForm(forms.Form):
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     track_body_weight = forms.BooleanField(required=False, initial=True)
+    may_adjust_session = forms.BooleanField(
+        label="Athlete may adjust today's session",
+        required=False,
+        help_text="Lets the athlete check in and accept an adjusted session themselves.",
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,6 +80,7 @@ class AthleteForm(forms.Form):
             "goal": athlete.goal,
             "notes": athlete.notes,
             "track_body_weight": athlete.track_body_weight,
+            "may_adjust_session": athlete.may_adjust_session,
             "coach": athlete.coach_id,
         }
 

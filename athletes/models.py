@@ -57,6 +57,8 @@ class Athlete(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="athlete_profile"
     )
     track_body_weight = models.BooleanField(default=True)
+    # The coach allows this athlete to adjust today's session themselves (check-in → accept).
+    may_adjust_session = models.BooleanField("athlete may adjust today's session", default=False)
     equipment = models.ManyToManyField(
         Equipment, through="AthleteEquipment", related_name="owners", blank=True
     )
@@ -371,3 +373,62 @@ class HistoryImportDraft(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("athletes:history_preview", args=[self.athlete_id, self.pk])
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", "Minor"
+    MODERATE = "moderate", "Moderate"
+    MAJOR = "major", "Major"
+
+
+class ReadinessCheckIn(models.Model):
+    """How the athlete arrives today: one short form, stored per date. Empty = not asked."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="check_ins")
+    date = models.DateField(default=timezone.localdate)
+    sleep = models.PositiveSmallIntegerField(null=True, blank=True)
+    energy = models.PositiveSmallIntegerField(null=True, blank=True)
+    # {muscle group: 1–10}, only the groups the athlete was asked about.
+    soreness = models.JSONField(default=dict, blank=True)
+    minutes_available = models.PositiveSmallIntegerField(null=True, blank=True)
+    pain = models.CharField(max_length=10, choices=Severity.choices, blank=True, default="")
+    pain_note = models.CharField(max_length=500, blank=True, default="")
+    illness = models.CharField(max_length=10, choices=Severity.choices, blank=True, default="")
+    illness_note = models.CharField(max_length=500, blank=True, default="")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["athlete", "date"], name="check_in_unique_per_day"),
+            models.CheckConstraint(
+                condition=Q(sleep__isnull=True) | Q(sleep__gte=1, sleep__lte=5),
+                name="check_in_sleep_1_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(energy__isnull=True) | Q(energy__gte=1, energy__lte=5),
+                name="check_in_energy_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.athlete} check-in {self.date}"
+
+
+class RehabCap(models.Model):
+    """The coach's ceiling for a lift during rehab: no adjusted session goes above it."""
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="rehab_caps")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    max_weight = models.DecimalField(max_digits=8, decimal_places=2)
+    note = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["athlete", "exercise"], name="rehab_cap_unique"),
+            models.CheckConstraint(condition=Q(max_weight__gte=0), name="rehab_cap_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.athlete} {self.exercise} ≤ {self.max_weight}"

@@ -213,6 +213,7 @@ def athlete_update(
     notes: str | _Unset = UNSET,
     date_of_birth: dt.date | _Unset | None = UNSET,
     track_body_weight: bool | _Unset = UNSET,
+    may_adjust_session: bool | _Unset = UNSET,
     coach: User | _Unset | None = UNSET,
 ) -> Athlete:
     """Change the profile; a changed goal or tier appends a GoalHistory / TierHistory row."""
@@ -226,6 +227,8 @@ def athlete_update(
     )
     if not isinstance(track_body_weight, _Unset):
         fields["track_body_weight"] = track_body_weight
+    if not isinstance(may_adjust_session, _Unset):
+        fields["may_adjust_session"] = may_adjust_session
     if not isinstance(coach, _Unset):
         _check_coach(coach)
         fields["coach"] = coach

@@ -128,6 +128,7 @@ def athlete_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 goal=data["goal"],
                 notes=data["notes"],
                 track_body_weight=data["track_body_weight"],
+                may_adjust_session=data["may_adjust_session"],
                 **extra,
             )
         except ValidationError as exc:

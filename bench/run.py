@@ -423,6 +423,44 @@ def packet_assembly() -> dict[str, Any]:
     return out
 
 
+def session_formula() -> dict[str, Any]:
+    """Today's-session adjustment, formula strategy, on the 12-month athlete: the issue asks
+    for under 50 ms with a constant number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from athletes.models import Athlete
+    from generation.session.plan import Readiness
+    from generation.session.services import session_adjust
+
+    athlete = Athlete.objects.filter(coach__username="bench-12m").first()
+    if athlete is None:
+        return {}
+    readiness = Readiness(sleep=2, energy=2, soreness={"quads": 7}, minutes=45)
+
+    def once() -> Any:
+        return session_adjust(
+            athlete=athlete, readiness=readiness, today=timezone.localdate(), strategy="formula"
+        )
+
+    once()  # warm: settings, imports
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        result = once()
+        times.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as queries:
+        once()
+    return {
+        "median_ms": round(statistics.median(times) * 1000, 1),
+        "p95_ms": round(pct(times, 95) * 1000, 1),
+        "queries": len(queries.captured_queries),
+        "exercises": len(result.snapshot.lifts),
+        "changes": len(result.session.rationale),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # Output
 
@@ -492,6 +530,12 @@ def print_report(report: dict[str, Any]) -> None:
     )
     if "history_import" in report:
         print(describe_history_import(report["history_import"]))
+    sf = report.get("session_formula") or {}
+    if sf:
+        print(
+            f"Session adjustment (formula): median {sf['median_ms']} ms, p95 {sf['p95_ms']} ms, "
+            f"{sf['queries']} queries, {sf['exercises']} exercises, {sf['changes']} changes."
+        )
     for b in report["batches"]:
         if len(b.get("efficiency_tries", [])) > 1:
             shown = ", ".join(f"{e:.2f}" for e in b["efficiency_tries"])
@@ -616,6 +660,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "catalog_import": catalog_import_1000(),
                 "packet_assembly": packet_assembly(),
                 "history_import": history_import_7000(),
+                "session_formula": session_formula(),
             }
     finally:
         server.stop()

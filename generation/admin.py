@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from generation.models import GenerationRun
+from generation.models import GenerationRun, SessionAdjustment
 
 MONTHS_SHOWN = 12
 
@@ -101,3 +101,25 @@ def monthly_totals(queryset: QuerySet[GenerationRun]) -> list[dict[str, Any]]:
         .order_by("-month")
     )
     return [dict(row) for row in rows[:MONTHS_SHOWN]]
+
+
+@admin.register(SessionAdjustment)
+class SessionAdjustmentAdmin(admin.ModelAdmin[SessionAdjustment]):
+    list_display = (
+        "athlete",
+        "date",
+        "strategy_used",
+        "status",
+        "workout",
+        "tokens_in",
+        "cost_usd",
+    )
+    list_filter = ("strategy_used", "status", "date")
+    search_fields = ("athlete__name",)
+    list_select_related = ("athlete", "workout")
+    date_hierarchy = "date"
+    # A record of what was suggested: read-only, like the generation runs.
+    readonly_fields = tuple(f.name for f in SessionAdjustment._meta.fields)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -187,3 +187,72 @@ class GenerationRun(models.Model):
 # The shared LLM rate limiter's state lives in its own module (owned with generation/ratelimit.py);
 # importing it here registers it with the generation app and its migrations.
 from generation.ratelimit_models import RateLimitSlot  # noqa: E402, F401
+
+
+class SessionStrategy(models.TextChoices):
+    FORMULA = "formula", "Formula"
+    LLM = "llm", "LLM"
+    HYBRID = "hybrid", "Hybrid (LLM beside the formula)"
+    AUTO = "auto", "Automatic"
+
+
+class StrategyUsed(models.TextChoices):
+    FORMULA = "formula", "Formula"
+    LLM = "llm", "LLM"
+    HYBRID = "hybrid", "Hybrid"
+    # The LLM was asked and failed (bounds, parse, provider, deadline): the formula answered.
+    FORMULA_FALLBACK = "formula_fallback", "Formula (LLM fell back)"
+
+
+class AdjustmentStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    ACCEPTED = "accepted", "Accepted"
+    KEPT_PLAN = "kept_plan", "Plan kept"
+
+
+class SessionAdjustment(models.Model):
+    """Today's session, adjusted: what went in, what came out and why, and what the person did
+    with it. Linked to the workout once one is logged for that athlete and date."""
+
+    athlete = models.ForeignKey(
+        "athletes.Athlete", on_delete=models.CASCADE, related_name="session_adjustments"
+    )
+    workout = models.OneToOneField(
+        "athletes.Workout",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adjustment",
+    )
+    date = models.DateField(default=timezone.localdate)
+    strategy_requested = models.CharField(max_length=10, choices=SessionStrategy.choices)
+    strategy_used = models.CharField(max_length=20, choices=StrategyUsed.choices)
+    status = models.CharField(
+        max_length=10, choices=AdjustmentStatus.choices, default=AdjustmentStatus.SUGGESTED
+    )
+    inputs = models.JSONField(default=dict)
+    output = models.JSONField(default=dict)
+    formula_output = models.JSONField(default=dict, blank=True)
+    rationale = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    divergence = models.JSONField(default=dict, blank=True)
+    fallback_reason = models.TextField(blank=True, default="")
+    model = models.CharField(max_length=200, blank=True, default="")
+    tokens_in = models.PositiveIntegerField(default=0)
+    tokens_out = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["athlete", "-date"], name="adjustment_athlete_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.athlete} {self.date}: {self.get_strategy_used_display()}"
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.rationale)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from generation.runs import views
+from generation.session import views as session_views
 
 app_name = "generation"
 
@@ -27,4 +28,17 @@ urlpatterns += [
 ]
 urlpatterns += [
     path("athletes/<int:athlete_pk>/context/", views.context_panel, name="context_panel"),
+]
+
+# Today's session, adjusted (generation/session/).
+_TODAY = "athletes/<int:athlete_pk>/today/"
+urlpatterns += [
+    path(_TODAY, session_views.session_adjust, name="session_adjust"),
+    path(f"{_TODAY}<int:adjustment_pk>/log/", session_views.session_log, name="session_log"),
+    path(f"{_TODAY}<int:adjustment_pk>/keep/", session_views.session_keep, name="session_keep"),
+    path(
+        "athletes/<int:athlete_pk>/workouts/<int:workout_pk>/adjustment/",
+        session_views.workout_adjustment,
+        name="workout_adjustment",
+    ),
 ]

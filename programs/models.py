@@ -37,6 +37,19 @@ class MovementPattern(models.TextChoices):
     RUN = "run", "Run"
 
 
+class MuscleGroup(models.TextChoices):
+    QUADS = "quads", "Quads"
+    HAMSTRINGS = "hamstrings", "Hamstrings"
+    GLUTES = "glutes", "Glutes"
+    LOWER_BACK = "lower_back", "Lower back"
+    UPPER_BACK = "upper_back", "Upper back"
+    CHEST = "chest", "Chest"
+    TRICEPS = "triceps", "Triceps"
+    SHOULDERS = "shoulders", "Shoulders"
+    BICEPS = "biceps", "Biceps"
+    CORE = "core", "Core"
+
+
 class RepType(models.TextChoices):
     REPS = "reps", "reps"
     EACH_SIDE = "each_side", "each side"
@@ -82,6 +95,10 @@ class Exercise(models.Model):
     movement_pattern = models.CharField(
         max_length=20, choices=MovementPattern.choices, blank=True, default=""
     )
+    # MuscleGroup values. Weekly volume counts a set fully toward each primary group and half
+    # toward each secondary one (today's-session adjustment: MEV/MRV per group).
+    primary_muscles = models.JSONField(default=list, blank=True)
+    secondary_muscles = models.JSONField(default=list, blank=True)
     equipment = models.ManyToManyField(
         Equipment, through="ExerciseEquipment", related_name="exercises"
     )

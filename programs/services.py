@@ -241,6 +241,8 @@ def _import(
                 featured=ex.featured,
                 aliases=list(ex.aliases),
                 movement_pattern=ex.movement_pattern or "",
+                primary_muscles=list(ex.primary_muscles),
+                secondary_muscles=list(ex.secondary_muscles),
             )
         )
     links = []

@@ -63,6 +63,42 @@ LLM_PROVIDERS: tuple[tuple[str, str], ...] = (
     ("openai_compatible", "OpenAI-compatible endpoint"),
 )
 
+MUSCLE_GROUPS = (
+    "quads",
+    "hamstrings",
+    "glutes",
+    "lower_back",
+    "upper_back",
+    "chest",
+    "triceps",
+    "shoulders",
+    "biceps",
+    "core",
+)
+# Weekly sets (MEV / MRV) per muscle group: /work/shared/session-adjustment.md.
+DEFAULT_VOLUME_LANDMARKS = (
+    "quads=8/20, hamstrings=6/20, glutes=0/22, lower_back=6/18, upper_back=10/22, "
+    "chest=8/22, triceps=6/20, shoulders=8/20, biceps=8/20, core=4/20"
+)
+
+
+def parse_volume_landmarks(text: str) -> dict[str, tuple[int, int]]:
+    """ "quads=8/20, …" → {"quads": (8, 20)}; raises ValueError naming the bad entry."""
+    landmarks: dict[str, tuple[int, int]] = {}
+    for entry in filter(None, (e.strip() for e in text.split(","))):
+        group, _, numbers = entry.partition("=")
+        mev, _, mrv = numbers.partition("/")
+        group = group.strip()
+        if group not in MUSCLE_GROUPS:
+            raise ValueError(f"{group!r} is not a muscle group ({', '.join(MUSCLE_GROUPS)})")
+        if not (mev.strip().isdigit() and mrv.strip().isdigit()):
+            raise ValueError(f"{entry!r} is not group=MEV/MRV with whole numbers")
+        if int(mev) > int(mrv):
+            raise ValueError(f"{entry!r}: MEV is above MRV")
+        landmarks[group] = (int(mev), int(mrv))
+    return landmarks
+
+
 REGISTRY: tuple[Setting, ...] = (
     Setting(
         "app.name",
@@ -298,6 +334,45 @@ REGISTRY: tuple[Setting, ...] = (
         min_value=500,
         max_value=200_000,
     ),
+    Setting(
+        "session.strategy",
+        Kind.CHOICE,
+        "auto",
+        "Session adjustment",
+        "Adjustment strategy",
+        "How “Adjust for today” adjusts a session: formula (deterministic), llm (a bounded "
+        "adjustment from the LLM), hybrid (both, side by side) or auto (llm when an LLM is "
+        "configured, else formula). The formula is always the fallback.",
+        env_var="REPLOG_SESSION_STRATEGY",
+        choices=(
+            ("auto", "Automatic"),
+            ("formula", "Formula"),
+            ("llm", "LLM"),
+            ("hybrid", "Hybrid"),
+        ),
+    ),
+    Setting(
+        "session.llm_deadline_seconds",
+        Kind.FLOAT,
+        5.0,
+        "Session adjustment",
+        "LLM deadline (seconds)",
+        "The page never waits longer than this for the LLM; past it the formula answers.",
+        env_var="REPLOG_SESSION_LLM_DEADLINE_SECONDS",
+        min_value=0.5,
+        max_value=60.0,
+    ),
+    Setting(
+        "session.volume_landmarks",
+        Kind.TEXT,
+        DEFAULT_VOLUME_LANDMARKS,
+        "Session adjustment",
+        "Weekly sets per muscle group (MEV/MRV)",
+        "group=MEV/MRV, comma separated. A lift whose group is at its MRV this week is "
+        "skipped; one that would pass it is trimmed.",
+        env_var="REPLOG_SESSION_VOLUME_LANDMARKS",
+        extra={"format": "volume_landmarks"},
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in REGISTRY}
@@ -379,6 +454,11 @@ def coerce(setting: Setting, raw: object) -> object:
     if setting.kind is Kind.SECRET and any(c.isspace() for c in value):
         # The message must not quote the value: it is a secret.
         raise SettingValueError(setting, "must not contain spaces or line breaks")
+    if setting.extra.get("format") == "volume_landmarks":
+        try:
+            parse_volume_landmarks(value)
+        except ValueError as exc:
+            raise SettingValueError(setting, str(exc)) from None
     if setting.extra.get("format") == "url" and value:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:

@@ -30,6 +30,7 @@ from generation.packet.sections import (
     exercise_summary,
     notes_section,
 )
+from generation.session.summary import SessionAdjustments
 
 # Measured with LiteLLM's counter (tiktoken) on packets of the demo athletes and of synthetic
 # histories: 2.7–2.9 characters per token (dates, numbers and "3×5@75%" split finely). The
@@ -66,6 +67,7 @@ class Fixed:
     supplemental_programs: list[OtherProgram]
     prior_programs: list[OtherProgram]  # newest first, all of them
     health_flags: list[HealthFlag]
+    session_adjustments: SessionAdjustments | None = None
 
 
 _Memo = dict[tuple[int, int, int, int, int], ExerciseSummary]
@@ -105,6 +107,7 @@ def _assemble(
         current_program=fixed.current_program,
         supplemental_programs=fixed.supplemental_programs,
         prior_programs=fixed.prior_programs[: limits.prior_programs],
+        session_adjustments=fixed.session_adjustments,
         exercises=[_exercise_once(e, limits, memo) for e in detailed],
         other_exercises=[
             OtherExercise(

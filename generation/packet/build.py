@@ -13,6 +13,7 @@ from generation.packet.catalog import catalog_section, load_catalog
 from generation.packet.models import Packet
 from generation.packet.programs import program_sections
 from generation.packet.sections import health_flags, profile_section
+from generation.session.summary import adjustment_summary
 from settings_app.resolution import setting_int, settings_scope
 
 
@@ -20,7 +21,7 @@ def build_packet(
     athlete: Athlete, *, today: dt.date | None = None, token_budget: int | None = None
 ) -> Packet:
     """The briefing packet for one athlete, within the token budget (setting
-    `generation.packet_token_budget`). A constant number of queries: 13, plus one settings
+    `generation.packet_token_budget`). A constant number of queries: 14, plus one settings
     read when called outside a request or task."""
     with settings_scope():
         return _build_packet(athlete, today=today or timezone.localdate(), budget=token_budget)
@@ -41,5 +42,6 @@ def _build_packet(athlete: Athlete, *, today: dt.date, budget: int | None) -> Pa
         supplemental_programs=supplemental,
         prior_programs=prior,
         health_flags=health_flags(s, exercise_names=data.names, profile_notes=athlete.notes),
+        session_adjustments=adjustment_summary(athlete, today=today),
     )
     return fit_to_budget(athlete, s, fixed, budget)

@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 from athletes import stats
+from generation.session.summary import SessionAdjustments
 
 
 class _Model(BaseModel):
@@ -324,6 +325,7 @@ class Packet(_Model):
     adherence: Adherence
     body_weight: BodyWeight | None = None
     notes: Notes
+    session_adjustments: SessionAdjustments | None = None  # today's-session adjustments
 
 
 def packet_json(packet: Packet, *, indent: int | None = None, exclude_catalog: bool = False) -> str:

@@ -53,6 +53,8 @@ def _exercise(ex: Exercise) -> dict[str, Any]:
         "equipment": [{"name": link.equipment.name, "optional": link.optional} for link in links],
         "aliases": list(ex.aliases or []),
         "movement_pattern": ex.movement_pattern or None,
+        "primary_muscles": list(ex.primary_muscles or []),
+        "secondary_muscles": list(ex.secondary_muscles or []),
     }
 
 

@@ -30,7 +30,8 @@ from pydantic import (
     model_serializer,
 )
 
-from programs.models import Audience, MovementPattern, RepType, Tier, WeekType
+from programs.models import Audience, MovementPattern, MuscleGroup, RepType, Tier, WeekType
+from settings_app.registry import MUSCLE_GROUPS
 
 SUPPORTED_MAJOR = "1"
 WRITE_VERSION = "1.1"
@@ -46,6 +47,7 @@ SET_NOTES_MAX = 500
 URL_MAX = 500
 ALIAS_MAX = 120
 ALIASES_MAX = 30
+MUSCLES_MAX = 10
 COACH_NOTES_MAX = 2_000
 
 MAX_WEEKS = 52
@@ -185,6 +187,18 @@ PatternValue = Literal[
     "mobility",
     "run",
 ]
+MuscleValue = Literal[
+    "quads",
+    "hamstrings",
+    "glutes",
+    "lower_back",
+    "upper_back",
+    "chest",
+    "triceps",
+    "shoulders",
+    "biceps",
+    "core",
+]
 RepTypeValue = Literal["reps", "each_side", "seconds", "distance"]
 AudienceValue = Literal["youth", "adult"]
 WeekTypeValue = Literal["base", "build", "peak", "recovery", "taper", "race"]
@@ -193,6 +207,9 @@ WeekTypeValue = Literal["base", "build", "peak", "recovery", "taper", "race"]
 # step with the model enums.
 assert set(TierValue.__args__) == set(Tier.values)  # type: ignore[attr-defined]
 assert set(PatternValue.__args__) == set(MovementPattern.values)  # type: ignore[attr-defined]
+assert set(MuscleValue.__args__) == set(MuscleGroup.values)  # type: ignore[attr-defined]
+# settings_app cannot import programs, so the MEV/MRV setting keeps its own list of the groups.
+assert set(MuscleGroup.values) == set(MUSCLE_GROUPS)
 assert set(RepTypeValue.__args__) == set(RepType.values)  # type: ignore[attr-defined]
 assert set(AudienceValue.__args__) == set(Audience.values)  # type: ignore[attr-defined]
 assert set(WeekTypeValue.__args__) == set(WeekType.values)  # type: ignore[attr-defined]
@@ -234,6 +251,13 @@ class ExerciseItem(_Lenient):
         Field(max_length=ALIASES_MAX),
     ] = ()
     movement_pattern: Annotated[PatternValue | None, BeforeValidator(_blank_is_none)] = None
+    # RepLog 1.1 extension (the Go app ignores it): muscle groups for weekly volume.
+    primary_muscles: Annotated[
+        Sequence[MuscleValue], BeforeValidator(_list_or_null), Field(max_length=MUSCLES_MAX)
+    ] = ()
+    secondary_muscles: Annotated[
+        Sequence[MuscleValue], BeforeValidator(_list_or_null), Field(max_length=MUSCLES_MAX)
+    ] = ()
 
 
 class ProgramWeek(_Lenient):

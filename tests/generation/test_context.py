@@ -46,7 +46,8 @@ from tests.generation.factories_context import TODAY, build_story
 
 pytestmark = pytest.mark.django_db
 
-QUERIES = 14  # 10 for the history, 3 for equipment and catalog, 1 for the settings
+QUERIES = 15  # 10 for the history, 3 for equipment and catalog, 1 for the settings,
+# 1 for today's-session adjustments
 
 
 def _exercise(packet: Packet, name: str) -> ExerciseSummary:

@@ -43,6 +43,8 @@ RICH = catalog(
             featured=True,
             aliases=["Squat", "BB Squat"],
             movement_pattern="squat",
+            primary_muscles=["quads"],
+            secondary_muscles=["glutes", "lower_back"],
         ),
         exercise("Plank", movement_pattern="core"),
     ],
@@ -91,6 +93,8 @@ def test_export_writes_version_1_1_with_every_field() -> None:
         "equipment": [{"name": "Band", "optional": True}, {"name": "Barbell", "optional": False}],
         "aliases": ["Squat", "BB Squat"],
         "movement_pattern": "squat",
+        "primary_muscles": ["quads"],
+        "secondary_muscles": ["glutes", "lower_back"],
     }
     block = next(p for p in out["programs"] if p["name"] == "Block B")
     assert block["audience"] == "youth"
