@@ -37,6 +37,7 @@ from athletes.models import (
 )
 from athletes.position import Position, position_after
 from programs.models import Equipment, Exercise, ProgramTemplate, RepType
+from replog.text import TextError, clean_name, text_problem
 
 
 class _Unset:
@@ -94,11 +95,22 @@ def _clean_text(field: str, value: str, *, limit: int, label: str, required: boo
     text = (value or "").strip()
     if required and not text:
         raise ValidationError({field: f"{label} is required."})
+    if text_problem(text):
+        raise ValidationError({field: f"{label} {text_problem(text)}."})
     if len(text) > limit:
         raise ValidationError(
             {field: f"{label} is too long ({len(text)} characters, max {limit})."}
         )
     return text
+
+
+def _clean_name(value: str) -> str:
+    try:
+        name = clean_name(value or "")
+    except TextError as exc:
+        message = "is required" if not (value or "").strip() else str(exc)
+        raise ValidationError({"name": f"Name {message}."}) from exc
+    return _clean_text("name", name, limit=MAX_NAME, label="Name", required=True)
 
 
 def _check_weight(field: str, weight: Decimal, *, label: str, maximum: Decimal) -> None:
@@ -145,7 +157,7 @@ def _clean_profile(
     if date_of_birth is not None:
         _check_past_date("date_of_birth", date_of_birth, "Date of birth")
     return {
-        "name": _clean_text("name", name, limit=MAX_NAME, label="Name", required=True),
+        "name": _clean_name(name),
         "tier": tier,
         "goal": _clean_text("goal", goal, limit=MAX_TEXT, label="Goal"),
         "sport": _clean_text("sport", sport, limit=80, label="Sport"),

@@ -10,6 +10,7 @@ from programs.access import importable_athletes, is_admin
 from programs.catalog.parse import LIMITS
 from programs.catalog.schema import MAX_REPS, PROGRAM_NAME_MAX, SET_NOTES_MAX
 from programs.models import Equipment, MovementPattern
+from replog.forms import NameField
 
 
 class ExerciseFilterForm(forms.Form):
@@ -79,7 +80,7 @@ class ProgramNameForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("rename", "Rename"), ("replace", "Replace"), ("reset", "Undo")]
     )
-    name = forms.CharField(required=False, max_length=PROGRAM_NAME_MAX)
+    name = NameField(required=False, max_length=PROGRAM_NAME_MAX)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

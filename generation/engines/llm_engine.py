@@ -40,7 +40,8 @@ from generation.engines.draft_schema import (
     validation_messages,
 )
 from generation.llm import ErrorKind, LLMConfig, LLMError, LLMResult, complete
-from programs.catalog.parse import parse_catalog
+from programs.catalog.parse import join_path, parse_catalog
+from replog.text import find_text_problem, storable
 
 if TYPE_CHECKING:
     from generation.context import Packet
@@ -130,6 +131,12 @@ def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Check
     data, problem = extract_json(text)
     if data is None:
         return Checked(errors=[problem + " Answer with one JSON object only."])
+    hostile = find_text_problem(data)
+    if hostile is not None:
+        # Refused here, as the catalog parser does, so that it gets the repair round rather
+        # than reaching the database (PostgreSQL refuses NUL) through the reasoning.
+        path, message = hostile
+        return Checked(errors=[f"{join_path(path)}: {message}. Write plain text only."])
     try:
         answer = DraftAnswer.model_validate(data)
     except ValidationError as exc:
@@ -213,7 +220,7 @@ class LLMEngine:
                     "LLM answer failed its checks (%d problems); one repair round",
                     len(checked.errors),
                 )
-                messages = messages + prompts.repair_messages(text, checked.errors)
+                messages = messages + prompts.repair_messages(storable(text), checked.errors)
                 text = run.call(messages)
                 checked = _check(text, packet, request)
                 if not checked.ok:
@@ -306,13 +313,13 @@ class _Conversation:
             self.calls += max(1, exc.attempts)
             if exc.result is not None:  # truncated: it answered, and was paid for
                 self.results.append(exc.result)
-                self.answers.append(exc.result.text)
+                self.answers.append(storable(exc.result.text))
             else:
                 self.answers.append(f"(no answer: {exc.user_message})")
             raise
         self.calls += max(1, result.attempts)
         self.results.append(result)
-        self.answers.append(result.text)
+        self.answers.append(storable(result.text))
         self.model = result.model or self.model
         return result.text
 

@@ -28,6 +28,7 @@ from programs.catalog.schema import (
     StrictCatalog,
     _describe,
 )
+from replog.text import text_problem
 
 logger = logging.getLogger(__name__)
 
@@ -294,6 +295,9 @@ def _check_depth_and_strings(document: Any, issues: _Issues, limits: Limits) -> 
             if isinstance(key, str) and len(key) > 200:
                 issues.error(join_path(path), f"has a key {len(key)} characters long")
                 continue
+            if isinstance(key, str) and text_problem(key):
+                issues.error(join_path(path), f"has a key that {text_problem(key)}")
+                continue
             if isinstance(item, dict | list):
                 stack.append((item, (*path, key)))
                 continue
@@ -305,6 +309,8 @@ def _check_depth_and_strings(document: Any, issues: _Issues, limits: Limits) -> 
 def _scalar_problem(value: Any, limits: Limits) -> str:
     if isinstance(value, str) and len(value) > limits.max_string:
         return f"is {len(value):,} characters long; the limit is {limits.max_string:,}"
+    if isinstance(value, str):
+        return text_problem(value)
     if isinstance(value, float) and not math.isfinite(value):
         return "must be a finite number"
     return ""
