@@ -392,6 +392,7 @@ def workout_log(
                     assignment=assignment,
                     week=week,
                     day=day,
+                    logged_by=by,
                 )
         except IntegrityError:
             raise _duplicate_day_error(athlete, date) from None

@@ -263,6 +263,9 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(_env_or_fail("REPLOG_LOGIN_COOLOFF_
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Axes masks the username and address in its failure lines; an operator needs both. The
+# password is never part of them.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
 # Behind N reverse proxies the client's address is the Nth from the right of X-Forwarded-For;
 # 0 (direct) uses REMOTE_ADDR and ignores the header, which a client could forge.
 REPLOG_PROXY_COUNT = int(_env_or_fail("REPLOG_PROXY_COUNT", int, 0))
