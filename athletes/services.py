@@ -57,6 +57,8 @@ MAX_WEIGHT = Decimal("99999.99")
 MAX_BODY_WEIGHT = Decimal("2000")
 MAX_SETS_PER_WORKOUT = 200
 EARLIEST_DATE = dt.date(1900, 1, 1)
+# A program may be scheduled ahead, but a start years away is a typo (9999-12-31), not a plan.
+MAX_START_AHEAD = dt.timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -551,6 +553,14 @@ def program_assign(
     start = start_date or timezone.localdate()
     if start < EARLIEST_DATE:
         raise ValidationError({"start_date": "The start date is before 1900."})
+    latest = timezone.localdate() + MAX_START_AHEAD
+    if start > latest:
+        raise ValidationError(
+            {
+                "start_date": f"The start date {start.isoformat()} is more than a year ahead; "
+                f"choose a date up to {latest.isoformat()}."
+            }
+        )
     cycle_goal = _clean_text("cycle_goal", cycle_goal, limit=MAX_TEXT, label="Cycle goal")
     notes = _clean_text("notes", notes, limit=MAX_TEXT, label="Notes")
     with transaction.atomic():
