@@ -32,7 +32,7 @@ _FALSE = {"false", "0", "no", "off", ""}
 
 def _env_bool(name: str, default: bool) -> bool:
     # django-environ reads any unknown word ("maybe") as false; a typo must stop start-up.
-    raw = os.environ.get(name, env.ENVIRON.get(name))
+    raw = env.ENVIRON.get(name)
     if raw is None:
         return default
     word = str(raw).strip().lower()

@@ -18,6 +18,7 @@ in the user's words, without the path: the caller knows where the text came from
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 # Cc control, Cf format (bidi, zero-width, soft hyphen…), Cs surrogate, Co private use,
 # Cn unassigned, Zl/Zp line/paragraph separators.
@@ -82,21 +83,32 @@ def clean_name(value: str) -> str:
     return unicodedata.normalize("NFC", " ".join(stripped.split()))
 
 
-def find_text_problem(value: object) -> tuple[tuple[str | int, ...], str] | None:
-    """The first string in JSON-shaped data (keys included) that cannot be stored: its path and
-    the problem. For documents from outside (LLM answers, imported files) before any field is
-    read."""
+def json_path(parts: Iterable[str | int]) -> str:
+    """("programs", 0, "name") → "programs[0].name", as every message about a document says."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def find_text_problem(value: object) -> tuple[str, str] | None:
+    """The first string in JSON-shaped data (keys included) that cannot be stored: its path
+    ("reasoning[0]") and the problem. For documents from outside (LLM answers, imported files)
+    before any field is read."""
     stack: list[tuple[object, tuple[str | int, ...]]] = [(value, ())]
     while stack:
         item, path = stack.pop()
         if isinstance(item, str):
             problem = text_problem(item)
             if problem:
-                return path, problem
+                return json_path(path), problem
         elif isinstance(item, dict):
             for key, child in item.items():
                 if isinstance(key, str) and text_problem(key):
-                    return (*path, key), f"the key {text_problem(key)}"
+                    return json_path(path), f"has a key that {text_problem(key)}"
                 stack.append((child, (*path, key)))
         elif isinstance(item, list):
             stack.extend((child, (*path, i)) for i, child in enumerate(item))

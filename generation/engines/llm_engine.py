@@ -40,7 +40,7 @@ from generation.engines.draft_schema import (
     validation_messages,
 )
 from generation.llm import ErrorKind, LLMConfig, LLMError, LLMResult, complete
-from programs.catalog.parse import join_path, parse_catalog
+from programs.catalog.parse import parse_catalog
 from replog.text import find_text_problem, storable
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Check
         # Refused here, as the catalog parser does, so that it gets the repair round rather
         # than reaching the database (PostgreSQL refuses NUL) through the reasoning.
         path, message = hostile
-        return Checked(errors=[f"{join_path(path)}: {message}. Write plain text only."])
+        return Checked(errors=[f"{path}: {message}. Write plain text only."])
     try:
         answer = DraftAnswer.model_validate(data)
     except ValidationError as exc:

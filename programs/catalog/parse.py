@@ -15,7 +15,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -29,6 +29,7 @@ from programs.catalog.schema import (
     StrictCatalog,
     _describe,
 )
+from replog.text import json_path as join_path
 from replog.text import text_problem
 
 logger = logging.getLogger(__name__)
@@ -135,16 +136,6 @@ class _Issues:
                 noun = "errors" if level == ERROR else "warnings"
                 out.append(Issue("", f"… and {count} more {noun} not shown", level))
         return out
-
-
-def join_path(parts: Iterable[str | int]) -> str:
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
 
 
 def json_number(value: Decimal | int | float) -> int | float:
