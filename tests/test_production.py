@@ -30,9 +30,9 @@ def readme_production_env() -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("REPLOG_", "SECURE_"))}
-    for name in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "SESSION_COOKIE_SECURE"):
-        clean.pop(name, None)
+    # Only what a shell would pass: the suite sets variables of its own (Playwright sets
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses).
+    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
     clean.update({"REPLOG_DATA_DIR": str(tmp_path), **env})
     return subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
         [sys.executable, "manage.py", *args],
