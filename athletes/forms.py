@@ -168,7 +168,14 @@ class SetRowForm(forms.Form):
 
     exercise = forms.TypedChoiceField(coerce=int, required=False, choices=())
     reps = forms.IntegerField(min_value=0, max_value=100_000, required=False)
-    rep_type = forms.ChoiceField(choices=REP_TYPE_SHORT, initial=RepType.REPS, required=False)
+    rep_type = forms.ChoiceField(
+        choices=REP_TYPE_SHORT,
+        initial=RepType.REPS,
+        required=False,
+        error_messages={
+            "invalid_choice": "Unknown type %(value)s: choose reps, each side, sec or metres."
+        },
+    )
     weight = forms.DecimalField(
         min_value=Decimal("0"), max_digits=8, decimal_places=2, required=False
     )

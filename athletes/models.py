@@ -160,6 +160,11 @@ class Workout(models.Model):
     # Set only on a workout an import created apart from the day's own ("separate").
     import_key = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
+    # Who logged it: an athlete may edit their own entries (until reviewed), never the coach's.
+    # Null for workouts from before this was recorded, and for imports: nobody's but the coach's.
+    logged_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-date", "-pk"]

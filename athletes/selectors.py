@@ -411,6 +411,16 @@ def can_manage(user: User, athlete: Athlete) -> bool:
     return athletes_managed_by(user).filter(pk=athlete.pk).exists()
 
 
+def athlete_may_edit(user: User, athlete: Athlete, workout: Workout) -> bool:
+    """Coaches edit their athletes' workouts (can_manage); an athlete only the ones they logged
+    themselves, until a coach has reviewed them."""
+    return (
+        athlete.user_id == user.pk
+        and workout.logged_by_id == user.pk
+        and not hasattr(workout, "review")
+    )
+
+
 def workouts_with_sets(qs: QuerySet[Workout]) -> QuerySet[Workout]:
     return qs.select_related("review", "review__coach", "assignment__template").prefetch_related(
         # Logged order (pk), so a page shows the exercises in the order they were trained.

@@ -37,6 +37,7 @@ from athletes.models import (
 )
 from athletes.position import Position, position_after
 from programs.models import Equipment, Exercise, ProgramTemplate, RepType
+from replog.text import TextError, clean_name, text_problem
 
 
 class _Unset:
@@ -56,6 +57,8 @@ MAX_WEIGHT = Decimal("99999.99")
 MAX_BODY_WEIGHT = Decimal("2000")
 MAX_SETS_PER_WORKOUT = 200
 EARLIEST_DATE = dt.date(1900, 1, 1)
+# A program may be scheduled ahead, but a start years away is a typo (9999-12-31), not a plan.
+MAX_START_AHEAD = dt.timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -94,11 +97,22 @@ def _clean_text(field: str, value: str, *, limit: int, label: str, required: boo
     text = (value or "").strip()
     if required and not text:
         raise ValidationError({field: f"{label} is required."})
+    if text_problem(text):
+        raise ValidationError({field: f"{label} {text_problem(text)}."})
     if len(text) > limit:
         raise ValidationError(
             {field: f"{label} is too long ({len(text)} characters, max {limit})."}
         )
     return text
+
+
+def _clean_name(value: str) -> str:
+    try:
+        name = clean_name(value or "")
+    except TextError as exc:
+        message = "is required" if not (value or "").strip() else str(exc)
+        raise ValidationError({"name": f"Name {message}."}) from exc
+    return _clean_text("name", name, limit=MAX_NAME, label="Name", required=True)
 
 
 def _check_weight(field: str, weight: Decimal, *, label: str, maximum: Decimal) -> None:
@@ -145,7 +159,7 @@ def _clean_profile(
     if date_of_birth is not None:
         _check_past_date("date_of_birth", date_of_birth, "Date of birth")
     return {
-        "name": _clean_text("name", name, limit=MAX_NAME, label="Name", required=True),
+        "name": _clean_name(name),
         "tier": tier,
         "goal": _clean_text("goal", goal, limit=MAX_TEXT, label="Goal"),
         "sport": _clean_text("sport", sport, limit=80, label="Sport"),
@@ -383,6 +397,7 @@ def workout_log(
                     assignment=assignment,
                     week=week,
                     day=day,
+                    logged_by=by,
                 )
         except IntegrityError:
             raise _duplicate_day_error(athlete, date) from None
@@ -541,6 +556,14 @@ def program_assign(
     start = start_date or timezone.localdate()
     if start < EARLIEST_DATE:
         raise ValidationError({"start_date": "The start date is before 1900."})
+    latest = timezone.localdate() + MAX_START_AHEAD
+    if start > latest:
+        raise ValidationError(
+            {
+                "start_date": f"The start date {start.isoformat()} is more than a year ahead; "
+                f"choose a date up to {latest.isoformat()}."
+            }
+        )
     cycle_goal = _clean_text("cycle_goal", cycle_goal, limit=MAX_TEXT, label="Cycle goal")
     notes = _clean_text("notes", notes, limit=MAX_TEXT, label="Notes")
     with transaction.atomic():

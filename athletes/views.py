@@ -325,7 +325,7 @@ def workout_detail(request: AuthedRequest, pk: int, workout_pk: int) -> HttpResp
             "review": review,
             "review_form": form,
             "can_manage": manage,
-            "can_edit": manage or (athlete.user_id == request.user.pk and review is None),
+            "can_edit": manage or selectors.athlete_may_edit(request.user, athlete, workout),
         },
     )
 
@@ -335,12 +335,21 @@ def workout_detail(request: AuthedRequest, pk: int, workout_pk: int) -> HttpResp
 def workout_edit(request: AuthedRequest, pk: int, workout_pk: int) -> HttpResponse:
     athlete = athlete_for_logging(request.user, pk)
     workout = selectors.workout_for(athlete=athlete, pk=workout_pk)
-    if not selectors.can_manage(request.user, athlete) and hasattr(workout, "review"):
-        raise PermissionDenied("Your coach has reviewed this workout; ask them to change it.")
+    if not (
+        selectors.can_manage(request.user, athlete)
+        or selectors.athlete_may_edit(request.user, athlete, workout)
+    ):
+        raise PermissionDenied(_edit_refusal(workout))
     if request.method == "POST":
         return _save_entry(request, athlete, workout)
     entry = WorkoutEntry.for_workout(workout, exercise_choices=selectors.exercise_choices())
     return render(request, "athletes/workout_form.html", _workout_context(athlete, entry, workout))
+
+
+def _edit_refusal(workout: Workout) -> str:
+    if hasattr(workout, "review"):
+        return "Your coach has reviewed this workout; ask them to change it."
+    return "Your coach logged this workout; ask them to change it."
 
 
 @require_POST

@@ -16,10 +16,11 @@ from programs.models import (
     ProgramTemplate,
     ProgressionRule,
 )
+from replog.forms import NameFieldsAdmin
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(NameFieldsAdmin, admin.ModelAdmin):
     list_display = ["name", "description", "exercise_count"]
     search_fields = ["name", "description"]
 
@@ -38,7 +39,7 @@ class ExerciseEquipmentInline(admin.TabularInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
+class ExerciseAdmin(NameFieldsAdmin, admin.ModelAdmin):
     list_display = ["name", "movement_pattern", "tier", "featured", "rest_seconds"]
     list_filter = ["movement_pattern", "tier", "featured", "equipment_links__equipment"]
     search_fields = ["name", "aliases", "form_notes"]
@@ -98,7 +99,7 @@ class OwnerFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProgramTemplate)
-class ProgramTemplateAdmin(admin.ModelAdmin):
+class ProgramTemplateAdmin(NameFieldsAdmin, admin.ModelAdmin):
     list_display = ["name", "owner", "num_weeks", "num_days", "is_loop", "audience", "set_count"]
     list_filter = [OwnerFilter, "audience", "is_loop", "num_days"]
     search_fields = ["name", "description", "owner__name"]

@@ -7,9 +7,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from programs.access import importable_athletes, is_admin
-from programs.catalog.parse import LIMITS
+from programs.catalog.parse import LIMITS, size_over_limit
 from programs.catalog.schema import MAX_REPS, PROGRAM_NAME_MAX, SET_NOTES_MAX
 from programs.models import Equipment, MovementPattern
+from replog.forms import NameField
 
 
 class ExerciseFilterForm(forms.Form):
@@ -57,10 +58,7 @@ class CatalogUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         assert isinstance(upload, UploadedFile)
         if upload.size is not None and upload.size > LIMITS.max_bytes:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1_048_576:.1f} MB; the limit is "
-                f"{LIMITS.max_bytes / 1_048_576:.0f} MB."
-            )
+            raise forms.ValidationError(f"The file {size_over_limit(upload.size)}.")
         data = upload.read(LIMITS.max_bytes + 1)
         if len(data) > LIMITS.max_bytes:
             raise forms.ValidationError(
@@ -79,7 +77,7 @@ class ProgramNameForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("rename", "Rename"), ("replace", "Replace"), ("reset", "Undo")]
     )
-    name = forms.CharField(required=False, max_length=PROGRAM_NAME_MAX)
+    name = NameField(required=False, max_length=PROGRAM_NAME_MAX)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

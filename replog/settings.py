@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,24 @@ def _env_or_fail(name: str, cast: type, default: Any) -> Any:
         ) from exc
 
 
-DEBUG = bool(_env_or_fail("DEBUG", bool, False))
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off", ""}
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    # django-environ reads any unknown word ("maybe") as false; a typo must stop start-up.
+    raw = env.ENVIRON.get(name)
+    if raw is None:
+        return default
+    word = str(raw).strip().lower()
+    if word not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} has an invalid value {raw!r}: use true or false."
+        )
+    return word in _TRUE
+
+
+DEBUG = _env_bool("DEBUG", False)
 
 DATA_DIR = Path(str(_env_or_fail("REPLOG_DATA_DIR", str, str(BASE_DIR / "data"))))
 
@@ -36,13 +55,20 @@ if not _secret_key:
             "(set DEBUG=true for local development)."
         )
     _secret_key = "django-insecure-local-development-only"  # noqa: S105
+    # Once per process tree: runserver's reloader child inherits the marker.
+    if not os.environ.get("REPLOG_DEV_KEY_NOTICE"):
+        os.environ["REPLOG_DEV_KEY_NOTICE"] = "1"
+        print(
+            "SECRET_KEY is not set: using the built-in development key (DEBUG only).",
+            file=sys.stderr,
+        )
 SECRET_KEY = _secret_key
 
 # Reserved for encrypting secret application settings; see settings_app.
 REPLOG_SECRET_KEY = env.str("REPLOG_SECRET_KEY", default="")
 
 # Load programs/seed/catalog.json after `migrate` when the catalog is empty. Tests turn it off.
-REPLOG_SEED_ON_MIGRATE = bool(_env_or_fail("REPLOG_SEED_ON_MIGRATE", bool, True))
+REPLOG_SEED_ON_MIGRATE = _env_bool("REPLOG_SEED_ON_MIGRATE", True)
 
 ALLOWED_HOSTS = list(
     _env_or_fail("ALLOWED_HOSTS", list, ["127.0.0.1", "localhost"] if DEBUG else [])
@@ -57,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "django_htmx",
     "template_partials.apps.SimpleAppConfig",
     "django_tasks",
@@ -70,13 +97,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "replog.middleware.private_pages",
+    "replog.middleware.forbidden_log",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "replog.urls"
@@ -189,19 +221,71 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:
-    SESSION_COOKIE_SECURE = bool(_env_or_fail("SESSION_COOKIE_SECURE", bool, False))
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS. HSTS is never sent in DEBUG (a browser would then refuse http://127.0.0.1 for a year).
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(_env_or_fail("SECURE_HSTS_SECONDS", int, 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = False if DEBUG else _env_bool("SECURE_SSL_REDIRECT", False)
+# The header a TLS-terminating proxy sets, e.g. HTTP_X_FORWARDED_PROTO; only behind such a proxy.
+_proxy_header = str(_env_or_fail("SECURE_PROXY_SSL_HEADER", str, ""))
+SECURE_PROXY_SSL_HEADER = (_proxy_header, "https") if _proxy_header else None
+
+# Content-Security-Policy: the app's own static files (htmx is served from them by django-htmx)
+# and nothing inline. Style attributes carry server-computed CSS variables (grid columns,
+# meter widths) and cannot run code, so `style-src-attr` alone allows them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): an account is locked from one address after this many failed
+# logins, for the cool-off; other accounts and addresses are unaffected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(_env_or_fail("REPLOG_LOGIN_FAILURE_LIMIT", int, 5))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(_env_or_fail("REPLOG_LOGIN_COOLOFF_MINUTES", int, 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Axes masks the username and address in its failure lines; an operator needs both. The
+# password is never part of them.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# Behind N reverse proxies the client's address is the Nth from the right of X-Forwarded-For;
+# 0 (direct) uses REMOTE_ADDR and ignores the header, which a client could forge.
+REPLOG_PROXY_COUNT = int(_env_or_fail("REPLOG_PROXY_COUNT", int, 0))
+AXES_CLIENT_IP_CALLABLE = "replog.middleware.client_ip"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    # Every 403 is logged once, at INFO, by replog.middleware.forbidden_log; Django's own
+    # WARNING with a traceback is dropped.
+    "filters": {"no_403": {"()": "replog.middleware.Not403"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": str(_env_or_fail("LOG_LEVEL", str, "INFO"))},
     "loggers": {
         # LiteLLM logs request bodies (and so API keys in headers) at DEBUG; never let it.
         "LiteLLM": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
+        "django.request": {"filters": ["no_403"]},
+        "django.security.csrf": {"filters": ["no_403"]},
     },
 }
 

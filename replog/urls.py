@@ -19,3 +19,5 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("generation/", include("generation.urls")),
 ]
+
+handler400 = "replog.views.bad_request"

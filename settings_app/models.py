@@ -41,3 +41,27 @@ class AppSetting(models.Model):
     @property
     def is_encrypted(self) -> bool:
         return bool(self.secret_value)
+
+
+class SettingChange(models.Model):
+    """The history of the settings store: who changed which key when, with the values as the
+    settings page shows them (secrets masked, never in clear)."""
+
+    key = models.CharField(max_length=100)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    old_display = models.TextField(blank=True, default="")
+    new_display = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["-changed_at"], name="settingchange_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.changed_at:%Y-%m-%d %H:%M}"

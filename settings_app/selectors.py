@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 
 from settings_app import crypto
+from settings_app.models import SettingChange
 from settings_app.registry import REGISTRY, Kind, Setting, categories, category_slug, serialize
 from settings_app.resolution import Snapshot, Source, current_snapshot, env_raw, env_value
 
@@ -27,7 +28,7 @@ class SettingState:
 
     @property
     def default_display(self) -> str:
-        return _display(self.setting, self.setting.default)
+        return display(self.setting, self.setting.default)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class CategoryState:
         return any(s.error for s in self.settings)
 
 
-def _display(setting: Setting, value: object) -> str:
+def display(setting: Setting, value: object) -> str:
+    """A value as the page (and the change history) shows it: secrets masked."""
     if setting.is_secret:
         return crypto.mask_secret(str(value or ""))
     if setting.kind is Kind.CHOICE:
@@ -60,10 +62,10 @@ def _state(setting: Setting, snapshot: Snapshot) -> SettingState:
             value = env_value(setting)
         except ImproperlyConfigured as exc:
             return SettingState(setting, Source.ENV, "", "", locked=True, error=str(exc))
-        shown = _display(setting, value)
+        shown = display(setting, value)
         return SettingState(setting, Source.ENV, shown, shown, True, value=_safe(setting, value))
     if stored is not None and stored.usable:
-        shown = _display(setting, stored.value)
+        shown = display(setting, stored.value)
         form_value = shown if setting.is_secret else stored.text
         return SettingState(
             setting, Source.DB, shown, form_value, False, value=_safe(setting, stored.value)
@@ -76,7 +78,7 @@ def _state(setting: Setting, snapshot: Snapshot) -> SettingState:
     return SettingState(
         setting,
         Source.DEFAULT,
-        _display(setting, setting.default),
+        display(setting, setting.default),
         form_value,
         False,
         error,
@@ -107,3 +109,7 @@ def category_describe(slug: str) -> CategoryState:
 
 def secrets_can_be_stored() -> bool:
     return crypto.has_key()
+
+
+def recent_changes(limit: int = 20) -> list[SettingChange]:
+    return list(SettingChange.objects.select_related("changed_by")[:limit])

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from settings_app import crypto
-from settings_app.models import AppSetting
+from settings_app.models import AppSetting, SettingChange
 from settings_app.registry import (
     BY_KEY,
     CROSS_CHECKS,
@@ -25,6 +25,7 @@ from settings_app.registry import (
     serialize,
 )
 from settings_app.resolution import Stored, current_snapshot, env_raw, invalidate, resolve
+from settings_app.selectors import display
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -89,6 +90,7 @@ def _apply(
     plans: list[_Plan], stored: Mapping[str, Stored], by: AbstractBaseUser | None
 ) -> list[str]:
     changed: list[str] = []
+    history: list[SettingChange] = []
     now = timezone.now()
     by_id = by.pk if by is not None else None
     for plan in plans:
@@ -96,9 +98,17 @@ def _apply(
         current = stored.get(key)
         if plan.action == "keep":
             continue
+        record = SettingChange(
+            key=key,
+            changed_at=now,
+            changed_by_id=by_id,
+            old_display=_shown(plan.setting, current),
+            new_display=display(plan.setting, plan.value),
+        )
         if plan.action == "delete":
             if AppSetting.objects.filter(key=key).delete()[0]:
                 changed.append(key)
+                history.append(record)
             continue
         if (
             current is not None
@@ -117,7 +127,17 @@ def _apply(
             },
         )
         changed.append(key)
+        history.append(record)
+    SettingChange.objects.bulk_create(history)
     return changed
+
+
+def _shown(setting: Setting, current: Stored | None) -> str:
+    if current is None:
+        return display(setting, setting.default)
+    if not current.usable:
+        return "(unreadable)"
+    return display(setting, current.value)
 
 
 def settings_set(*, key: str, value: object, by: AbstractBaseUser | None) -> bool:

@@ -17,6 +17,7 @@ from settings_app.forms import CategoryForm
 from settings_app.selectors import (
     CategoryState,
     category_describe,
+    recent_changes,
     secrets_can_be_stored,
     settings_describe,
 )
@@ -59,7 +60,11 @@ def _section(category: CategoryState) -> Section:
 
 
 def _page_context(sections: list[Section]) -> dict[str, object]:
-    return {"sections": sections, "secrets_ok": secrets_can_be_stored()}
+    return {
+        "sections": sections,
+        "secrets_ok": secrets_can_be_stored(),
+        "changes": recent_changes(),
+    }
 
 
 @require_GET

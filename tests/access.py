@@ -152,8 +152,9 @@ class Personas:
     template: ProgramTemplate  # global, 4 weeks × 3 days, sets on W1D1 and W1D2
     own_template: ProgramTemplate  # owned by `athlete`
     assignment: AthleteProgram  # the athlete's active primary program
-    workout: Workout  # logged, not reviewed
-    reviewed_workout: Workout
+    workout: Workout  # logged by the athlete, not reviewed
+    reviewed_workout: Workout  # logged by the athlete, reviewed
+    coach_workout: Workout  # logged by the coach
     note: AthleteNote
     private_note: AthleteNote
     training_max: TrainingMax
@@ -197,11 +198,18 @@ def build_personas() -> Personas:
         assignment=assignment,
         week=1,
         day=1,
+        logged_by=athlete_user,
     )
     WorkoutSetFactory(workout=workout, exercise=exercise, set_number=1)
-    reviewed = WorkoutFactory(athlete=athlete, date=today - dt.timedelta(days=5))
+    reviewed = WorkoutFactory(
+        athlete=athlete, date=today - dt.timedelta(days=5), logged_by=athlete_user
+    )
     WorkoutSetFactory(workout=reviewed, exercise=exercise, set_number=1)
     WorkoutReviewFactory(workout=reviewed, coach=coach)
+    coach_workout = WorkoutFactory(
+        athlete=athlete, date=today - dt.timedelta(days=6), logged_by=coach
+    )
+    WorkoutSetFactory(workout=coach_workout, exercise=exercise, set_number=1)
     note = AthleteNoteFactory(athlete=athlete, author=coach, content="Knee felt fine.")
     private_note = AthleteNoteFactory(
         athlete=athlete, author=coach, content="Watch the left knee.", is_private=True
@@ -224,6 +232,7 @@ def build_personas() -> Personas:
         assignment=assignment,
         workout=workout,
         reviewed_workout=reviewed,
+        coach_workout=coach_workout,
         note=note,
         private_note=private_note,
         training_max=tm,

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("athletes", "programs", "generation", "settings_app", "replog")
 # The project package's modules that sit below every app (Django only) …
-REPLOG_BELOW = {"replog.access", "replog.types", "replog.jsondata"}
+REPLOG_BELOW = {"replog.access", "replog.types", "replog.jsondata", "replog.text", "replog.forms"}
 # … and which of our top-level packages each may import (besides itself).
 MAY_IMPORT: dict[str, set[str]] = {
     "settings_app": set(),

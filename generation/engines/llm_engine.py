@@ -42,6 +42,7 @@ from generation.engines.draft_schema import (
 from generation.llm import LLMConfig, complete
 from generation.llm_types import ErrorKind, LLMError, LLMResult
 from programs.catalog.parse import parse_catalog
+from replog.text import find_text_problem, storable
 
 if TYPE_CHECKING:
     from generation.packet import Packet
@@ -131,6 +132,12 @@ def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Check
     data, problem = extract_json(text)
     if data is None:
         return Checked(errors=[problem + " Answer with one JSON object only."])
+    hostile = find_text_problem(data)
+    if hostile is not None:
+        # Refused here, as the catalog parser does, so that it gets the repair round rather
+        # than reaching the database (PostgreSQL refuses NUL) through the reasoning.
+        path, message = hostile
+        return Checked(errors=[f"{path}: {message}. Write plain text only."])
     try:
         answer = DraftAnswer.model_validate(data)
     except ValidationError as exc:
@@ -214,7 +221,7 @@ class LLMEngine:
                     "LLM answer failed its checks (%d problems); one repair round",
                     len(checked.errors),
                 )
-                messages = messages + prompts.repair_messages(text, checked.errors)
+                messages = messages + prompts.repair_messages(storable(text), checked.errors)
                 text = run.call(messages)
                 checked = _check(text, packet, request)
                 if not checked.ok:
@@ -307,13 +314,13 @@ class _Conversation:
             self.calls += max(1, exc.attempts)
             if exc.result is not None:  # truncated: it answered, and was paid for
                 self.results.append(exc.result)
-                self.answers.append(exc.result.text)
+                self.answers.append(storable(exc.result.text))
             else:
                 self.answers.append(f"(no answer: {exc.user_message})")
             raise
         self.calls += max(1, result.attempts)
         self.results.append(result)
-        self.answers.append(result.text)
+        self.answers.append(storable(result.text))
         self.model = result.model or self.model
         return result.text
 

@@ -17,6 +17,7 @@ from generation.runs.services import (
     athlete_program_names,
 )
 from programs.models import ProgramTemplate, RepType
+from replog.forms import NameField
 
 ENGINE_CHOICES = (
     (EngineChoice.AUTO.value, "Automatic (the LLM when one is configured)"),
@@ -26,7 +27,7 @@ ENGINE_CHOICES = (
 
 
 class GenerateForm(forms.Form):
-    program_name = forms.CharField(label="Program name", max_length=200)
+    program_name = NameField(label="Program name", max_length=200)
     days_per_week = forms.IntegerField(label="Days per week", min_value=1, max_value=MAX_DAYS)
     weeks = forms.IntegerField(label="Weeks", min_value=1, max_value=MAX_WEEKS)
     is_loop = forms.BooleanField(
@@ -188,4 +189,4 @@ class RejectForm(forms.Form):
 
 
 class RenameForm(forms.Form):
-    name = forms.CharField(label="Program name", max_length=200)
+    name = NameField(label="Program name", max_length=200)

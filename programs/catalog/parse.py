@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -28,6 +29,8 @@ from programs.catalog.schema import (
     StrictCatalog,
     _describe,
 )
+from replog.text import json_path as join_path
+from replog.text import text_problem
 
 logger = logging.getLogger(__name__)
 
@@ -135,16 +138,6 @@ class _Issues:
         return out
 
 
-def join_path(parts: Iterable[str | int]) -> str:
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
-
-
 def json_number(value: Decimal | int | float) -> int | float:
     """75 not 75.0: integral values are written as JSON integers (the Go app reads both, but
     integers keep exports byte-identical across a round trip)."""
@@ -248,8 +241,8 @@ def _load(raw: Any, issues: _Issues, limits: Limits) -> Any:
         except json.JSONDecodeError as exc:
             issues.error("", f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.")
             return None
-        except ValueError as exc:  # NaN / Infinity
-            issues.error("", f"Invalid JSON: {exc}.")
+        except ValueError as exc:  # NaN / Infinity, or an integer of thousands of digits
+            issues.error("", _invalid_json(exc))
             return None
         except RecursionError:
             issues.error("", f"The JSON is nested too deeply (the limit is {limits.max_depth}).")
@@ -265,11 +258,26 @@ def _load(raw: Any, issues: _Issues, limits: Limits) -> Any:
     return document
 
 
+def _invalid_json(exc: ValueError) -> str:
+    text = str(exc)
+    if "integer string conversion" in text:
+        digits = re.search(r"value has (\d+) digits", text)
+        size = f" ({digits.group(1)} digits)" if digits else ""
+        return f"Invalid JSON: a number is too long{size}; numbers may have at most 4,300 digits."
+    return f"Invalid JSON: {text}."
+
+
+def size_over_limit(size: int, limit: int = LIMITS.max_bytes) -> str:
+    """ "is 11.0 MB; the limit is 10 MB" — in bytes when one decimal of MB would show a file just
+    over the limit as the limit itself ("10.0 MB; the limit is 10 MB")."""
+    megabytes = f"{size / 1_048_576:.1f} MB"
+    if megabytes == f"{limit / 1_048_576:.1f} MB":
+        return f"is {size:,} bytes; the limit is {limit / 1_048_576:.0f} MB ({limit:,} bytes)"
+    return f"is {megabytes}; the limit is {limit / 1_048_576:.0f} MB"
+
+
 def _too_big(size: int, limit: int) -> str:
-    return (
-        f"The file is {size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB. "
-        "Split the catalog into several files."
-    )
+    return f"The file {size_over_limit(size, limit)}. Split the catalog into several files."
 
 
 def _check_depth_and_strings(document: Any, issues: _Issues, limits: Limits) -> None:
@@ -294,6 +302,9 @@ def _check_depth_and_strings(document: Any, issues: _Issues, limits: Limits) -> 
             if isinstance(key, str) and len(key) > 200:
                 issues.error(join_path(path), f"has a key {len(key)} characters long")
                 continue
+            if isinstance(key, str) and text_problem(key):
+                issues.error(join_path(path), f"has a key that {text_problem(key)}")
+                continue
             if isinstance(item, dict | list):
                 stack.append((item, (*path, key)))
                 continue
@@ -305,6 +316,8 @@ def _check_depth_and_strings(document: Any, issues: _Issues, limits: Limits) -> 
 def _scalar_problem(value: Any, limits: Limits) -> str:
     if isinstance(value, str) and len(value) > limits.max_string:
         return f"is {len(value):,} characters long; the limit is {limits.max_string:,}"
+    if isinstance(value, str):
+        return text_problem(value)
     if isinstance(value, float) and not math.isfinite(value):
         return "must be a finite number"
     return ""
@@ -384,9 +397,9 @@ def _message(err: Any) -> str:
             return f'must be "catalog", got {_describe(value)}'
         return f"must be one of {ctx.get('expected', '')}, got {_describe(value)}"
     if kind == "greater_than_equal":
-        return f"{_describe(value)} is less than the minimum {ctx.get('ge')}"
+        return f"{_describe(value)} is less than the minimum {_bound(ctx.get('ge'))}"
     if kind == "less_than_equal":
-        return f"{_describe(value)} is more than the maximum {ctx.get('le')}"
+        return f"{_describe(value)} is more than the maximum {_bound(ctx.get('le'))}"
     if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
         length = len(value) if isinstance(value, str) else "?"
         return f"is {length} characters long; at most {ctx.get('max_length')} are allowed"
@@ -399,6 +412,15 @@ def _message(err: Any) -> str:
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         return f"must be an object, got {_describe(value)}"
     return str(err.get("msg", "is invalid"))
+
+
+_DECIMAL_REPR = re.compile(r"^Decimal\('([^']*)'\)$")
+
+
+def _bound(value: Any) -> str:
+    # pydantic hands Decimal bounds over as their repr, "Decimal('10000')": say 10000.
+    match = _DECIMAL_REPR.match(str(value))
+    return match.group(1) if match else str(value)
 
 
 # --- stage 4: unknown keys (lenient mode) -----------------------------------------------------

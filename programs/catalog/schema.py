@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from programs.models import Audience, MovementPattern, MuscleGroup, RepType, Tier, WeekType
+from replog.text import clean_name, clean_text
 from settings_app.registry import MUSCLE_GROUPS
 
 SUPPORTED_MAJOR = "1"
@@ -110,19 +111,11 @@ def _boolean(value: Any) -> bool:
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"must be a string, got {_describe(value)}")
-    return value
-
-
-_CONTROL = re.compile(r"[\x00-\x1f]")
+    return clean_text(value)
 
 
 def _name(value: Any) -> str:
-    text = _text(value).strip()
-    if not text:
-        raise ValueError("must not be empty")
-    if _CONTROL.search(text):
-        raise ValueError("must not contain control characters (tabs, line breaks)")
-    return " ".join(text.split())
+    return clean_name(_text(value))
 
 
 def _optional_text(value: Any) -> str:

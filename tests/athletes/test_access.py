@@ -29,6 +29,10 @@ def reviewed(p: Personas) -> list[int]:
     return [p.athlete.pk, p.reviewed_workout.pk]
 
 
+def coach_logged(p: Personas) -> list[int]:
+    return [p.athlete.pk, p.coach_workout.pk]
+
+
 def set_row_data(p: Personas) -> dict[str, object]:
     return {
         "date": timezone.localdate().isoformat(),
@@ -44,6 +48,10 @@ def set_row_data(p: Personas) -> dict[str, object]:
 
 def edit_data(p: Personas) -> dict[str, object]:
     return {**set_row_data(p), "date": p.workout.date.isoformat()}
+
+
+def coach_edit_data(p: Personas) -> dict[str, object]:
+    return {**set_row_data(p), "date": p.coach_workout.date.isoformat()}
 
 
 ATHLETE_FORM = {"name": "Alex B", "tier": "intermediate", "track_body_weight": "on"}
@@ -128,6 +136,20 @@ ACCESS_CASES: list[Case] = [
         reviewed,
         expected=COACH_PAGE,
         label="reviewed: the athlete may no longer edit",
+    ),
+    Case(
+        "athletes:workout_edit",
+        coach_logged,
+        expected=COACH_PAGE,
+        label="logged by the coach: the athlete may not edit",
+    ),
+    Case(
+        "athletes:workout_edit",
+        coach_logged,
+        "post",
+        expected=COACH_WRITE,
+        data=coach_edit_data,
+        label="logged by the coach: the athlete may not post an edit",
     ),
     Case(
         "athletes:workout_review",

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from programs.catalog.matching import NEW
-from programs.catalog.parse import LIMITS, parse_catalog
+from programs.catalog.parse import LIMITS, parse_catalog, size_over_limit
 from programs.catalog.preview import build_preview
 from programs.services import CatalogImportError, catalog_import
 
@@ -108,10 +108,7 @@ class Command(BaseCommand):
         try:
             size = path.stat().st_size
             if size > LIMITS.max_bytes:
-                raise CommandError(
-                    f"{path} is {size / 1_048_576:.1f} MB; the limit is "
-                    f"{LIMITS.max_bytes / 1_048_576:.0f} MB."
-                )
+                raise CommandError(f"{path} {size_over_limit(size)}.")
             return path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from exc
