@@ -29,19 +29,44 @@ All candidates are loaded with one query per kind; nothing here queries per name
 
 from __future__ import annotations
 
-import functools
-import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
 from django.db.models import Count, Q
-from rapidfuzz import fuzz, process
 
+from programs.catalog.matching.normalise import normalise
+from programs.catalog.matching.score import (
+    Candidate,
+    NameIndex,
+    contrast_penalty,
+    differing_words,
+    equipment_key,
+    shared_index,
+    similarity,
+)
+from programs.catalog.matching.synonyms import CANONICAL_DEFAULTS, EQUIPMENT_SYNONYMS
 from programs.catalog.schema import PROGRAM_NAME_MAX, Catalog
-from programs.models import Equipment, Exercise, ProgramTemplate
+from programs.models import Equipment, Exercise, ExerciseEquipment, ProgramTemplate
 from settings_app.registry import get_setting
+
+__all__ = [
+    "NEW",
+    "Candidate",
+    "Decisions",
+    "Level",
+    "MappingProposal",
+    "NameIndex",
+    "Proposal",
+    "Thresholds",
+    "contrast_penalty",
+    "database_indexes",
+    "differing_words",
+    "normalise",
+    "propose_mapping",
+    "shared_index",
+    "similarity",
+]
 
 Kind = Literal["equipment", "exercise"]
 NEW = "new"
@@ -95,283 +120,32 @@ class Thresholds:
         return Level.NONE
 
 
-# --- normalisation ----------------------------------------------------------------------------
-
-ABBREVIATIONS = {
-    "db": "dumbbell",
-    "dbs": "dumbbell",
-    "bb": "barbell",
-    "kb": "kettlebell",
-    "kbs": "kettlebell",
-    "bw": "bodyweight",
-    "ohp": "overhead press",
-    "rdl": "romanian deadlift",
-    "sldl": "stiff leg deadlift",
-    "ghr": "glute ham raise",
-    "dl": "deadlift",
-    "sa": "single arm",
-    "sl": "single leg",
-    "ez": "ez",
-    "w": "with",
-    "1": "one",
-    "2": "two",
-}
-_PUNCT = re.compile(r"[^\w\s]|_")
-_IRREGULAR = {
-    "flyes": "fly",
-    "flies": "fly",
-    "calves": "calf",
-    "abs": "abs",
-    "press": "press",
-    "ups": "up",
-    "paused": "pause",
-    "banded": "band",
-    "weighted": "weight",
-}
-
-# Words that make a different exercise, not a different spelling: "Incline" vs "Decline" Bench
-# Press are 90 % alike as text and must not be mapped onto each other.
-MODIFIERS = frozenset(
-    [
-        "incline",
-        "decline",
-        "flat",
-        "front",
-        "back",
-        "sumo",
-        "conventional",
-        "single",
-        "double",
-        "one",
-        "two",
-        "alternating",
-        "dumbbell",
-        "barbell",
-        "kettlebell",
-        "cable",
-        "machine",
-        "band",
-        "bodyweight",
-        "weight",
-        "hang",
-        "power",
-        "push",
-        "pull",
-        "close",
-        "wide",
-        "narrow",
-        "seated",
-        "standing",
-        "kneeling",
-        "lateral",
-        "reverse",
-        "overhead",
-        "split",
-        "pause",
-        "deficit",
-        "box",
-        "goblet",
-        "trap",
-        "hex",
-        "landmine",
-        "smith",
-        "romanian",
-        "stiff",
-        "side",
-        "high",
-        "low",
-        "jump",
-        "iso",
-        "isometric",
-        "hold",
-        "tempo",
-        "eccentric",
-    ]
-)
-CONTRAST_PENALTY = 0.85
-
-
-def _singular(token: str) -> str:
-    if token in _IRREGULAR:
-        return _IRREGULAR[token]
-    if len(token) <= 3:
-        return token
-    if token.endswith("ies") and len(token) > 4:
-        return token[:-3] + "y"
-    if token.endswith(("sses", "ches", "shes", "xes")):
-        return token[:-2]
-    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
-
-
-@functools.lru_cache(maxsize=8192)
-def normalise(name: str) -> str:
-    """'DB Bench Presses (Flat)' → 'dumbbell bench press flat' — case, punctuation, abbreviations
-    and plurals removed; word order is handled by the scorer (token sort). Memoised: the same
-    few hundred catalog names are normalised for every draft and every upload."""
-    text = name.casefold().replace("&", " and ").replace("'", "")
-    text = _PUNCT.sub(" ", text)
-    words: list[str] = []
-    for token in text.split():
-        words.extend(ABBREVIATIONS.get(token, token).split())
-    return " ".join(_singular(w) for w in words)
-
-
-def contrast_penalty(a: str, b: str) -> float:
-    """A factor ≤ 1 for each modifier word one name has and the other lacks or contradicts
-    (a typo of a modifier — "dumbell" — is not a contrast)."""
-    left, right = set(a.split()), set(b.split())
-    only_left, only_right = left - right, right - left
-    contrasts = 0
-    for mine, theirs in ((only_left, only_right), (only_right, only_left)):
-        for word in mine:
-            if word not in MODIFIERS:
-                continue
-            partner = max(theirs, key=lambda t: fuzz.ratio(word, t), default=None)
-            is_typo = (
-                partner is not None and partner not in MODIFIERS and fuzz.ratio(word, partner) >= 80
-            )
-            if not is_typo:
-                contrasts += 1
-    # Each contradicting pair was counted from both sides.
-    return float(CONTRAST_PENALTY ** min(2, (contrasts + 1) // 2))
-
-
-def similarity(a: str, b: str) -> float:
-    """Score two *normalised* names, 0–1."""
-    if not a or not b:
-        return 0.0
-    text = max(fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")))
-    return text / 100.0 * contrast_penalty(a, b)
-
-
-# --- candidates -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Candidate:
-    ref: str  # "db:<id>" or "file:<key>"
-    name: str
-    score: float
-    via: str = "name"  # "name" | "alias"
-
-    @property
-    def in_file(self) -> bool:
-        return self.ref.startswith("file:")
-
-    @property
-    def percent(self) -> int:
-        return round(self.score * 100)
-
-
-class NameIndex:
-    """Candidate names of one kind, normalised once. An index from `shared_index` is shared by
-    every caller in the process: only build one with `add`, never add to a shared one."""
-
-    def __init__(self) -> None:
-        self.exact: dict[str, tuple[str, str]] = {}
-        self.alias_exact: dict[str, tuple[str, str]] = {}
-        self.display: dict[str, str] = {}
-        self._strings: list[str] = []
-        self._compact: list[str] = []
-        self._owners: list[tuple[str, str]] = []  # (ref, via) per string
-        self._tokens: list[frozenset[str]] = []
-
-    def add(self, ref: str, name: str, aliases: list[str] | tuple[str, ...] = ()) -> None:
-        self.display[ref] = name
-        self.exact.setdefault(name.casefold(), (ref, name))
-        self._add_string(ref, name, "name")
-        for alias in aliases:
-            if isinstance(alias, str) and alias.strip():
-                self.alias_exact.setdefault(alias.casefold().strip(), (ref, name))
-                self._add_string(ref, alias, "alias")
-
-    def _add_string(self, ref: str, text: str, via: str) -> None:
-        norm = normalise(text)
-        self._strings.append(norm)
-        self._compact.append(norm.replace(" ", ""))
-        self._owners.append((ref, via))
-        self._tokens.append(frozenset(norm.split()))
-
-    def __contains__(self, ref: str) -> bool:
-        return ref in self.display
-
-    def containing(self, name: str, *, limit: int = 12) -> list[tuple[str, str]]:
-        """Entries whose name (or an alias) holds every word of `name`: for a bare "Squat" the
-        coach sees Back Squat, Front Squat, … even though none is close enough to propose."""
-        words = frozenset(normalise(name).split())
-        if not words:
-            return []
-        refs: dict[str, str] = {}
-        for tokens, (ref, _via) in zip(self._tokens, self._owners, strict=True):
-            if words < tokens and ref not in refs:
-                refs[ref] = self.display[ref]
-        return sorted(refs.items(), key=lambda kv: (len(kv[1]), kv[1].casefold()))[:limit]
-
-    def ranked(self, name: str, *, exclude: str | None = None, limit: int = 10) -> list[Candidate]:
-        norm = normalise(name)
-        if not norm or not self._strings:
-            return []
-        best: dict[str, tuple[float, str]] = {}
-        hits = process.extract(
-            norm, self._strings, scorer=fuzz.token_sort_ratio, processor=None, limit=limit * 3
-        )
-        compact = norm.replace(" ", "")
-        hits += process.extract(
-            compact, self._compact, scorer=fuzz.ratio, processor=None, limit=limit * 3
-        )
-        for _text, score, index in hits:
-            ref, via = self._owners[index]
-            if ref == exclude:
-                continue
-            value = score / 100.0 * contrast_penalty(norm, self._strings[index])
-            if ref not in best or value > best[ref][0]:
-                best[ref] = (value, via)
-        ordered = sorted(best.items(), key=lambda kv: (-kv[1][0], self.display[kv[0]]))
-        return [
-            Candidate(ref, self.display[ref], round(score, 4), via)
-            for ref, (score, via) in ordered[:limit]
-        ]
-
-
-IndexEntry = tuple[str, str, tuple[str, ...]]  # (ref, name, aliases)
-
-
-def shared_index(entries: Iterable[tuple[str, str, Sequence[Any]]]) -> NameIndex:
-    """The index of these entries, built once per process for the same entries. The entries are
-    read from the database by the caller every time (one cheap query), so a renamed, added or
-    deleted exercise is never missed: only the costly normalising is reused while the catalog
-    is unchanged, as it is across a batch of drafts."""
-    key = tuple(
-        (ref, name, tuple(a for a in aliases if isinstance(a, str)))
-        for ref, name, aliases in entries
-    )
-    return _built_index(key)
-
-
-@functools.lru_cache(maxsize=8)
-def _built_index(entries: tuple[IndexEntry, ...]) -> NameIndex:
-    index = NameIndex()
-    for ref, name, aliases in entries:
-        index.add(ref, name, aliases)
-    return index
-
-
 def database_indexes() -> dict[Kind, NameIndex]:
-    """The equipment and exercise names of the database, indexed (two queries)."""
+    """The equipment and exercise names of the database, indexed (three queries). Equipment
+    gets its synonyms as aliases ("Power Rack" is the Squat Rack); exercises carry their
+    equipment, which their names may leave out."""
+    equipment = list(Equipment.objects.order_by("pk").values_list("pk", "name"))
+    links: dict[int, list[str]] = {}
+    for exercise_id, name in ExerciseEquipment.objects.order_by("pk").values_list(
+        "exercise_id", "equipment__name"
+    ):
+        links.setdefault(exercise_id, []).append(name)
     return {
         "equipment": shared_index(
-            (f"db:{pk}", name, ())
-            for pk, name in Equipment.objects.order_by("pk").values_list("pk", "name")
+            (f"db:{pk}", name, equipment_synonyms(name)) for pk, name in equipment
         ),
         "exercise": shared_index(
-            (f"db:{pk}", name, aliases if isinstance(aliases, list) else [])
+            (f"db:{pk}", name, aliases if isinstance(aliases, list) else [], links.get(pk, []))
             for pk, name, aliases in Exercise.objects.order_by("pk").values_list(
                 "pk", "name", "aliases"
             )
         ),
     }
+
+
+def equipment_synonyms(name: str) -> list[str]:
+    key = normalise(name)
+    return [synonym for synonym, target in EQUIPMENT_SYNONYMS.items() if target == key]
 
 
 # --- proposals --------------------------------------------------------------------------------
@@ -507,12 +281,20 @@ class MappingProposal:
         names = _names_in(catalog)
         self.file: dict[Kind, NameIndex] = {"equipment": NameIndex(), "exercise": NameIndex()}
         aliases_by_key = {ex.name.casefold(): list(ex.aliases) for ex in catalog.exercises}
-        for kind in ("equipment", "exercise"):
-            declared = names[kind][0]
-            for key, name in declared.items():
-                self.file[kind].add(
-                    f"file:{key}", name, aliases_by_key.get(key, []) if kind == "exercise" else []
-                )
+        # What the file says an exercise is done with: a declared exercise is mapped only to a
+        # catalog exercise done with the same equipment.
+        self.declared_equipment = {
+            ex.name.casefold(): [link.name for link in ex.equipment] for ex in catalog.exercises
+        }
+        for key, name in names["equipment"][0].items():
+            self.file["equipment"].add(f"file:{key}", name)
+        for key, name in names["exercise"][0].items():
+            self.file["exercise"].add(
+                f"file:{key}",
+                name,
+                aliases_by_key.get(key, []),
+                self.declared_equipment.get(key, []),
+            )
         self.equipment = self._propose("equipment", *names["equipment"])
         self.exercises = self._propose("exercise", *names["exercise"])
         self.programs = self._propose_programs()
@@ -528,35 +310,55 @@ class MappingProposal:
 
     def _one(self, kind: Kind, key: str, name: str, declared: bool, uses: int) -> Proposal:
         db = self.db[kind]
-        hit = db.exact.get(key)
-        if hit:
-            exact = Candidate(hit[0], hit[1], 1.0, "name")
-            return Proposal(kind, key, name, declared, uses, Level.EXACT, exact, [], exact.ref)
-        hit = db.alias_exact.get(key)
-        if kind == "exercise" and hit:
-            alias = Candidate(hit[0], hit[1], 1.0, "alias")
-            return Proposal(kind, key, name, declared, uses, Level.ALIAS, alias, [], alias.ref)
+        found = _exactly(db, key, name)
+        if found is not None:
+            level = Level.EXACT if found.score == 1.0 and found.via == "exact" else Level.ALIAS
+            if found.via == "name":
+                level = Level.HIGH  # the same words, spelt or ordered differently
+            found = Candidate(
+                found.ref, found.name, 1.0, "alias" if level is Level.ALIAS else "name"
+            )
+            return Proposal(kind, key, name, declared, uses, level, found, [], found.ref)
         ranked = db.ranked(name)
         if not declared:
             # A referenced-only name may mean something the file itself declares.
+            in_file = _exactly(self.file[kind], key, name, exclude=f"file:{key}")
+            if in_file is not None:
+                found = Candidate(in_file.ref, in_file.name, 1.0, "alias")
+                return Proposal(kind, key, name, declared, uses, Level.ALIAS, found, [], found.ref)
             ranked = sorted(
                 ranked + self.file[kind].ranked(name, exclude=f"file:{key}"),
                 key=lambda c: (-c.score, c.in_file is False, c.name),
             )
-            in_file = self.file[kind].alias_exact.get(key)
-            if in_file:
-                found = Candidate(in_file[0], in_file[1], 1.0, "alias")
-                return Proposal(kind, key, name, declared, uses, Level.ALIAS, found, [], found.ref)
-        best = ranked[0] if ranked else None
-        level = self.thresholds.level(best.score) if best else Level.NONE
-        if best is not None and level in (Level.HIGH, Level.REVIEW):
-            default: str | None = best.ref
-            alternatives = ranked[1 : 1 + ALTERNATIVES]
-        else:
-            default = NEW if declared else None
-            alternatives = ranked[:ALTERNATIVES]
-        alternatives = [c for c in alternatives if c.score >= ALTERNATIVE_FLOOR]
-        return Proposal(kind, key, name, declared, uses, level, best, alternatives, default)
+        automatic = [c for c in ranked if self._may_map(kind, key, declared, c)]
+        if automatic:
+            best = automatic[0]
+            others = [c for c in ranked if c.ref != best.ref][:ALTERNATIVES]
+            alternatives = [c for c in others if c.score >= ALTERNATIVE_FLOOR]
+            level = self.thresholds.level(best.score)
+            return Proposal(kind, key, name, declared, uses, level, best, alternatives, best.ref)
+        suggested = _canonical_first(db, name, ranked) if kind == "exercise" else ranked
+        suggested = [c for c in suggested if c.score >= ALTERNATIVE_FLOOR][:ALTERNATIVES]
+        best = suggested[0] if suggested else (ranked[0] if ranked else None)
+        level = (
+            min(self.thresholds.level(best.score), Level.LOW, key=_LEVEL_ORDER.index)
+            if best
+            else Level.NONE
+        )
+        default = NEW if declared else None
+        return Proposal(kind, key, name, declared, uses, level, best, suggested, default)
+
+    def _may_map(self, kind: Kind, key: str, declared: bool, candidate: Candidate) -> bool:
+        """Mapped without a coach only onto the same exercise, and only when close enough."""
+        if not candidate.same_exercise:
+            return False
+        if self.thresholds.level(candidate.score) not in (Level.HIGH, Level.REVIEW):
+            return False
+        if kind == "equipment" or not declared:
+            return True
+        own = {equipment_key(e) for e in self.declared_equipment.get(key, [])}
+        theirs = self.db[kind].equipment.get(candidate.ref, frozenset())
+        return not own or not theirs or bool(own & theirs)
 
     # programs ---------------------------------------------------------------------------------
 
@@ -720,6 +522,35 @@ class MappingProposal:
         if key in others:
             return f"{name!r} is the name of another program in this file"
         return None
+
+
+_LEVEL_ORDER = [Level.NONE, Level.LOW, Level.REVIEW, Level.HIGH, Level.ALIAS, Level.EXACT]
+
+
+def _exactly(
+    index: NameIndex, key: str, name: str, *, exclude: str | None = None
+) -> Candidate | None:
+    """The entry named exactly so (via "exact"), by an alias ("alias"), or by the same words
+    in another order or spelling ("name" or "alias", as the words were found)."""
+    hit = index.exact.get(key)
+    if hit and hit[0] != exclude:
+        return Candidate(hit[0], hit[1], 1.0, "exact")
+    hit = index.alias_exact.get(key)
+    if hit and hit[0] != exclude:
+        return Candidate(hit[0], hit[1], 1.0, "alias")
+    same = index.same_words(name)
+    return same if same is not None and same.ref != exclude else None
+
+
+def _canonical_first(index: NameIndex, name: str, ranked: list[Candidate]) -> list[Candidate]:
+    """A bare "Squat" is offered Back Squat first: what most people mean by the word."""
+    target = CANONICAL_DEFAULTS.get(normalise(name))
+    canonical = index.same_words(target) if target else None
+    if canonical is None:
+        return ranked
+    score = similarity(normalise(name), normalise(canonical.name))
+    first = Candidate(canonical.ref, canonical.name, round(score, 4), "name", ("default",))
+    return [first] + [c for c in ranked if c.ref != canonical.ref]
 
 
 def free_name(name: str, taken: set[str]) -> str:
