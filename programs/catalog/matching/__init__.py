@@ -1,18 +1,15 @@
 """Resolve every name in a catalog against the database (and against the file itself).
 
-Order of trust: exact name (ignoring case) → an exercise alias → fuzzy match on normalised names
-(case, punctuation, DB/BB/KB abbreviations, plurals, "(Barbell)" suffixes, word order) scored with
-rapidfuzz. Thresholds come from settings:
-
-    score ≥ matching.high          mapped automatically              level "high"
-    matching.accept ≤ score < high mapped, flagged for review        level "review"
-    matching.low ≤ score < accept  offered as alternatives only      level "low"
-    below                          "create new"                      level "none"
+How one name is matched — exact, alias, the same words, fuzzy, and when a match may be mapped
+without the coach — is `names.py`; the words it knows (abbreviations, other languages, equipment
+synonyms, the exercise a bare "Squat" means) are `synonyms.py`; scores and the same-exercise
+guard are `score.py`.
 
 A decision is a string: "db:<id>" (an existing row), "file:<key>" (a name declared in the same
-file), or "new" (create it). Names declared in the file default to "new" when nothing in the
-database is close enough; a name that is only *referenced* (by a set, a rule or an equipment link)
-and matches nothing stays unresolved — it blocks approval until someone maps or creates it, so
+file), or "new" (create it). A name the file declares is mapped only onto the same exercise
+(done with the same equipment, when both say); otherwise it defaults to "new", with the near
+misses offered. A name that is only *referenced* (by a set, a rule or an equipment link) and
+matches nothing stays unresolved — it blocks approval until someone maps or creates it, so
 nothing is ever dropped silently (the Go app's bug).
 
 Program names. A program whose name is already taken must be renamed or replaced; nothing is
@@ -30,147 +27,56 @@ All candidates are loaded with one query per kind; nothing here queries per name
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 from django.db.models import Count, Q
 
+from programs.catalog.matching.names import (
+    ALTERNATIVE_FLOOR,
+    ALTERNATIVES,
+    NEW,
+    Kind,
+    Level,
+    NameMatcher,
+    Proposal,
+    Thresholds,
+    database_indexes,
+    match_names,
+)
 from programs.catalog.matching.normalise import normalise
 from programs.catalog.matching.score import (
     Candidate,
     NameIndex,
     contrast_penalty,
     differing_words,
-    equipment_key,
     shared_index,
     similarity,
 )
-from programs.catalog.matching.synonyms import CANONICAL_DEFAULTS, EQUIPMENT_SYNONYMS
 from programs.catalog.schema import PROGRAM_NAME_MAX, Catalog
-from programs.models import Equipment, Exercise, ExerciseEquipment, ProgramTemplate
-from settings_app.registry import get_setting
+from programs.models import ProgramTemplate
 
 __all__ = [
+    "ALTERNATIVES",
+    "ALTERNATIVE_FLOOR",
     "NEW",
     "Candidate",
     "Decisions",
+    "Kind",
     "Level",
     "MappingProposal",
     "NameIndex",
+    "NameMatcher",
     "Proposal",
     "Thresholds",
     "contrast_penalty",
     "database_indexes",
     "differing_words",
+    "match_names",
     "normalise",
     "propose_mapping",
     "shared_index",
     "similarity",
 ]
-
-Kind = Literal["equipment", "exercise"]
-NEW = "new"
-ALTERNATIVES = 3
-ALTERNATIVE_FLOOR = 0.5
-
-
-class Level(StrEnum):
-    EXACT = "exact"
-    ALIAS = "alias"
-    HIGH = "high"
-    REVIEW = "review"
-    LOW = "low"
-    NONE = "none"
-
-    @property
-    def label(self) -> str:
-        return {
-            "exact": "exact match",
-            "alias": "alias",
-            "high": "close match",
-            "review": "check this",
-            "low": "no good match",
-            "none": "new",
-        }[self.value]
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    high: float = 0.90
-    accept: float = 0.80
-    low: float = 0.70
-
-    @classmethod
-    def from_settings(cls) -> Thresholds:
-        high = float(get_setting("matching.high"))  # type: ignore[arg-type]
-        accept = float(get_setting("matching.accept"))  # type: ignore[arg-type]
-        low = float(get_setting("matching.low"))  # type: ignore[arg-type]
-        # Misordered settings must not make matching nonsensical: force low ≤ accept ≤ high.
-        accept = min(accept, high)
-        low = min(low, accept)
-        return cls(high=high, accept=accept, low=low)
-
-    def level(self, score: float) -> Level:
-        if score >= self.high:
-            return Level.HIGH
-        if score >= self.accept:
-            return Level.REVIEW
-        if score >= self.low:
-            return Level.LOW
-        return Level.NONE
-
-
-def database_indexes() -> dict[Kind, NameIndex]:
-    """The equipment and exercise names of the database, indexed (three queries). Equipment
-    gets its synonyms as aliases ("Power Rack" is the Squat Rack); exercises carry their
-    equipment, which their names may leave out."""
-    equipment = list(Equipment.objects.order_by("pk").values_list("pk", "name"))
-    links: dict[int, list[str]] = {}
-    for exercise_id, name in ExerciseEquipment.objects.order_by("pk").values_list(
-        "exercise_id", "equipment__name"
-    ):
-        links.setdefault(exercise_id, []).append(name)
-    return {
-        "equipment": shared_index(
-            (f"db:{pk}", name, equipment_synonyms(name)) for pk, name in equipment
-        ),
-        "exercise": shared_index(
-            (f"db:{pk}", name, aliases if isinstance(aliases, list) else [], links.get(pk, []))
-            for pk, name, aliases in Exercise.objects.order_by("pk").values_list(
-                "pk", "name", "aliases"
-            )
-        ),
-    }
-
-
-def equipment_synonyms(name: str) -> list[str]:
-    key = normalise(name)
-    return [synonym for synonym, target in EQUIPMENT_SYNONYMS.items() if target == key]
-
-
-# --- proposals --------------------------------------------------------------------------------
-
-
-@dataclass
-class Proposal:
-    kind: Kind
-    key: str
-    name: str
-    declared: bool
-    uses: int
-    level: Level
-    best: Candidate | None
-    alternatives: list[Candidate]
-    default: str | None  # the decision when nobody chose: "db:…", "file:…", "new" or None
-
-    @property
-    def score(self) -> float:
-        return self.best.score if self.best else 0.0
-
-    @property
-    def mapped(self) -> bool:
-        """True when the proposal points at an existing (or file-declared) entity."""
-        return self.level in (Level.EXACT, Level.ALIAS, Level.HIGH, Level.REVIEW)
 
 
 @dataclass
@@ -276,16 +182,18 @@ class MappingProposal:
     ) -> None:
         self.catalog = catalog
         self.athlete_id = athlete_id
-        self.thresholds = thresholds or Thresholds.from_settings()
-        self.db = database_indexes()
+        self.matcher = NameMatcher(thresholds or Thresholds.from_settings())
+        self.thresholds = self.matcher.thresholds
+        self.db = self.matcher.db
+        self.file = self.matcher.file
         names = _names_in(catalog)
-        self.file: dict[Kind, NameIndex] = {"equipment": NameIndex(), "exercise": NameIndex()}
         aliases_by_key = {ex.name.casefold(): list(ex.aliases) for ex in catalog.exercises}
         # What the file says an exercise is done with: a declared exercise is mapped only to a
         # catalog exercise done with the same equipment.
-        self.declared_equipment = {
-            ex.name.casefold(): [link.name for link in ex.equipment] for ex in catalog.exercises
-        }
+        self.declared_equipment = self.matcher.declared_equipment
+        self.declared_equipment.update(
+            {ex.name.casefold(): [link.name for link in ex.equipment] for ex in catalog.exercises}
+        )
         for key, name in names["equipment"][0].items():
             self.file["equipment"].add(f"file:{key}", name)
         for key, name in names["exercise"][0].items():
@@ -304,61 +212,10 @@ class MappingProposal:
     def _propose(
         self, kind: Kind, declared: dict[str, str], refs: dict[str, str], uses: dict[str, int]
     ) -> list[Proposal]:
-        out = [self._one(kind, key, name, True, uses.get(key, 0)) for key, name in declared.items()]
-        out += [self._one(kind, key, name, False, uses.get(key, 0)) for key, name in refs.items()]
+        propose = self.matcher.propose
+        out = [propose(kind, k, n, declared=True, uses=uses.get(k, 0)) for k, n in declared.items()]
+        out += [propose(kind, k, n, uses=uses.get(k, 0)) for k, n in refs.items()]
         return out
-
-    def _one(self, kind: Kind, key: str, name: str, declared: bool, uses: int) -> Proposal:
-        db = self.db[kind]
-        found = _exactly(db, key, name)
-        if found is not None:
-            level = Level.EXACT if found.score == 1.0 and found.via == "exact" else Level.ALIAS
-            if found.via == "name":
-                level = Level.HIGH  # the same words, spelt or ordered differently
-            found = Candidate(
-                found.ref, found.name, 1.0, "alias" if level is Level.ALIAS else "name"
-            )
-            return Proposal(kind, key, name, declared, uses, level, found, [], found.ref)
-        ranked = db.ranked(name)
-        if not declared:
-            # A referenced-only name may mean something the file itself declares.
-            in_file = _exactly(self.file[kind], key, name, exclude=f"file:{key}")
-            if in_file is not None:
-                found = Candidate(in_file.ref, in_file.name, 1.0, "alias")
-                return Proposal(kind, key, name, declared, uses, Level.ALIAS, found, [], found.ref)
-            ranked = sorted(
-                ranked + self.file[kind].ranked(name, exclude=f"file:{key}"),
-                key=lambda c: (-c.score, c.in_file is False, c.name),
-            )
-        automatic = [c for c in ranked if self._may_map(kind, key, declared, c)]
-        if automatic:
-            best = automatic[0]
-            others = [c for c in ranked if c.ref != best.ref][:ALTERNATIVES]
-            alternatives = [c for c in others if c.score >= ALTERNATIVE_FLOOR]
-            level = self.thresholds.level(best.score)
-            return Proposal(kind, key, name, declared, uses, level, best, alternatives, best.ref)
-        suggested = _canonical_first(db, name, ranked) if kind == "exercise" else ranked
-        suggested = [c for c in suggested if c.score >= ALTERNATIVE_FLOOR][:ALTERNATIVES]
-        best = suggested[0] if suggested else (ranked[0] if ranked else None)
-        level = (
-            min(self.thresholds.level(best.score), Level.LOW, key=_LEVEL_ORDER.index)
-            if best
-            else Level.NONE
-        )
-        default = NEW if declared else None
-        return Proposal(kind, key, name, declared, uses, level, best, suggested, default)
-
-    def _may_map(self, kind: Kind, key: str, declared: bool, candidate: Candidate) -> bool:
-        """Mapped without a coach only onto the same exercise, and only when close enough."""
-        if not candidate.same_exercise:
-            return False
-        if self.thresholds.level(candidate.score) not in (Level.HIGH, Level.REVIEW):
-            return False
-        if kind == "equipment" or not declared:
-            return True
-        own = {equipment_key(e) for e in self.declared_equipment.get(key, [])}
-        theirs = self.db[kind].equipment.get(candidate.ref, frozenset())
-        return not own or not theirs or bool(own & theirs)
 
     # programs ---------------------------------------------------------------------------------
 
@@ -522,35 +379,6 @@ class MappingProposal:
         if key in others:
             return f"{name!r} is the name of another program in this file"
         return None
-
-
-_LEVEL_ORDER = [Level.NONE, Level.LOW, Level.REVIEW, Level.HIGH, Level.ALIAS, Level.EXACT]
-
-
-def _exactly(
-    index: NameIndex, key: str, name: str, *, exclude: str | None = None
-) -> Candidate | None:
-    """The entry named exactly so (via "exact"), by an alias ("alias"), or by the same words
-    in another order or spelling ("name" or "alias", as the words were found)."""
-    hit = index.exact.get(key)
-    if hit and hit[0] != exclude:
-        return Candidate(hit[0], hit[1], 1.0, "exact")
-    hit = index.alias_exact.get(key)
-    if hit and hit[0] != exclude:
-        return Candidate(hit[0], hit[1], 1.0, "alias")
-    same = index.same_words(name)
-    return same if same is not None and same.ref != exclude else None
-
-
-def _canonical_first(index: NameIndex, name: str, ranked: list[Candidate]) -> list[Candidate]:
-    """A bare "Squat" is offered Back Squat first: what most people mean by the word."""
-    target = CANONICAL_DEFAULTS.get(normalise(name))
-    canonical = index.same_words(target) if target else None
-    if canonical is None:
-        return ranked
-    score = similarity(normalise(name), normalise(canonical.name))
-    first = Candidate(canonical.ref, canonical.name, round(score, 4), "name", ("default",))
-    return [first] + [c for c in ranked if c.ref != canonical.ref]
 
 
 def free_name(name: str, taken: set[str]) -> str:
