@@ -29,7 +29,11 @@ from programs.catalog.matching.score import (
     shared_index,
     similarity,
 )
-from programs.catalog.matching.synonyms import CANONICAL_DEFAULTS, EQUIPMENT_SYNONYMS
+from programs.catalog.matching.synonyms import (
+    CANONICAL_DEFAULTS,
+    EQUIPMENT_SYNONYMS,
+    LOADING_EQUIPMENT,
+)
 from programs.models import Equipment, Exercise, ExerciseEquipment
 from settings_app.registry import get_setting
 
@@ -157,6 +161,9 @@ class NameMatcher:
             return Proposal(kind, key, name, declared, uses, level, best, alts, default)
 
         found = _exactly(self.db[kind], key, name)
+        if found is not None and found.via != "exact" and declared:
+            # Same name, but the file says it is done with other equipment: the coach decides.
+            found = found if self._same_equipment(kind, key, found.ref) else None
         if found is None and not declared:
             # A referenced-only name may mean something the file itself declares.
             found = _exactly(self.file[kind], key, name, exclude=f"file:{key}")
@@ -171,8 +178,10 @@ class NameMatcher:
             others = [c for c in ranked if c.ref != best.ref][:ALTERNATIVES]
             alternatives = [c for c in others if c.score >= ALTERNATIVE_FLOOR]
             return proposal(self.thresholds.level(best.score), best, alternatives, best.ref)
-        suggested = _canonical_first(self.db[kind], name, ranked) if kind == "exercise" else ranked
-        suggested = [c for c in suggested if c.score >= ALTERNATIVE_FLOOR][:ALTERNATIVES]
+        suggested = [c for c in ranked if c.score >= ALTERNATIVE_FLOOR]
+        if kind == "exercise":
+            suggested = _canonical_first(self.db[kind], name, suggested)
+        suggested = suggested[:ALTERNATIVES]
         first = suggested[0] if suggested else (ranked[0] if ranked else None)
         return proposal(self._suggestion_level(first), first, suggested, NEW if declared else None)
 
@@ -197,10 +206,16 @@ class NameMatcher:
             return False
         if self.thresholds.level(candidate.score) not in (Level.HIGH, Level.REVIEW):
             return False
-        if kind == "equipment" or not declared:
+        return not declared or self._same_equipment(kind, key, candidate.ref)
+
+    def _same_equipment(self, kind: Kind, key: str, ref: str) -> bool:
+        """Whether a declared exercise and a catalog one are loaded alike, as far as both say:
+        a Hip Thrust the file does with dumbbells is not the catalog's barbell Hip Thrust."""
+        if kind == "equipment" or ref.startswith("file:"):
             return True
         own = {equipment_key(e) for e in self.declared_equipment.get(key, [])}
-        theirs = self.db[kind].equipment.get(candidate.ref, frozenset())
+        own &= LOADING_EQUIPMENT
+        theirs = self.db[kind].equipment.get(ref, frozenset()) & LOADING_EQUIPMENT
         return not own or not theirs or bool(own & theirs)
 
 

@@ -17,7 +17,11 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from programs.catalog.matching.normalise import normalise
-from programs.catalog.matching.synonyms import DISCRIMINATING, EQUIPMENT_SYNONYMS
+from programs.catalog.matching.synonyms import (
+    DISCRIMINATING,
+    EQUIPMENT_SYNONYMS,
+    LOADING_EQUIPMENT,
+)
 
 CONTRAST_PENALTY = 0.85
 TYPO_RATIO = 80
@@ -25,6 +29,7 @@ TYPO_RATIO = 80
 IMPLIED_SCORE = 0.9
 
 
+@functools.lru_cache(maxsize=65536)
 def contrast_penalty(a: str, b: str) -> float:
     """A factor ≤ 1 for each discriminating word one name has and the other lacks or
     contradicts (a typo of one — "dumbell" — is not a contrast)."""
@@ -80,22 +85,25 @@ def _without_typos(mine: set[str], theirs: set[str], vocabulary: Set[str]) -> No
             theirs.discard(partner)
 
 
+@functools.lru_cache(maxsize=65536)
 def differing_words(
     name: str,
     candidate: str,
     *,
     implied: frozenset[str] = frozenset(),
-    vocabulary: Set[str] = frozenset(),
+    vocabulary: frozenset[str] = frozenset(),
 ) -> tuple[str, ...]:
     """The words (of two *normalised* names) that make them different exercises; empty when
-    the names may be mapped onto each other."""
+    `name` may be mapped onto `candidate`. `implied`: the candidate's equipment words."""
     left, right = set(name.split()), set(candidate.split())
     mine, theirs = left - right, right - left
     _without_compounds(mine, theirs)
     _without_compounds(theirs, mine)
     _without_typos(mine, theirs, vocabulary)
     _without_typos(theirs, mine, vocabulary)
-    return tuple(sorted((mine | theirs) - implied))
+    # Only the name's own extra words may be implied: "Barbell Hip Thrust" is the Hip Thrust
+    # done with a barbell, but a bare "Row" is not the Band Row.
+    return tuple(sorted((mine - implied) | theirs))
 
 
 def equipment_key(name: str) -> str:
@@ -110,6 +118,8 @@ def equipment_words(names: Iterable[str]) -> frozenset[str]:
     for name in names:
         words.update(normalise(name).split())
         words.update(normalise(equipment_key(name)).split())
+    if not {equipment_key(name) for name in names} & LOADING_EQUIPMENT:
+        words.add("bodyweight")  # "Pull Up (Bodyweight)", as Strong and Hevy name it
     return frozenset(words)
 
 
@@ -144,7 +154,8 @@ class NameIndex:
     normal_exact: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     display: dict[str, str] = field(default_factory=dict)
     equipment: dict[str, frozenset[str]] = field(default_factory=dict)
-    vocabulary: set[str] = field(default_factory=set)
+    implied: dict[str, frozenset[str]] = field(default_factory=dict)
+    vocabulary: frozenset[str] = frozenset()
     _strings: list[str] = field(default_factory=list)
     _compact: list[str] = field(default_factory=list)
     _owners: list[tuple[str, str]] = field(default_factory=list)  # (ref, via) per string
@@ -159,6 +170,7 @@ class NameIndex:
     ) -> None:
         self.display[ref] = name
         self.equipment[ref] = frozenset(equipment_key(e) for e in equipment)
+        self.implied[ref] = equipment_words(equipment)
         self.exact.setdefault(name.casefold(), (ref, name))
         self._add_string(ref, name, "name")
         for alias in aliases:
@@ -168,8 +180,8 @@ class NameIndex:
 
     def _add_string(self, ref: str, text: str, via: str) -> None:
         norm = normalise(text)
-        self.normal_exact.setdefault(" ".join(sorted(norm.split())), (ref, self.display[ref], via))
-        self.vocabulary.update(norm.split())
+        self.normal_exact.setdefault(_word_key(norm), (ref, self.display[ref], via))
+        self.vocabulary = self.vocabulary | set(norm.split())
         self._strings.append(norm)
         self._compact.append(norm.replace(" ", ""))
         self._owners.append((ref, via))
@@ -180,7 +192,7 @@ class NameIndex:
 
     def same_words(self, name: str) -> Candidate | None:
         """The entry whose name or alias has exactly these words, in any order and spelling."""
-        hit = self.normal_exact.get(" ".join(sorted(normalise(name).split())))
+        hit = self.normal_exact.get(_word_key(normalise(name)))
         return Candidate(hit[0], hit[1], 1.0, hit[2]) if hit else None
 
     def containing(self, name: str, *, limit: int = 12) -> list[tuple[str, str]]:
@@ -221,7 +233,7 @@ class NameIndex:
         differs = differing_words(
             norm,
             other,
-            implied=equipment_words(self.equipment.get(ref, ())),
+            implied=self.implied.get(ref, frozenset()),
             vocabulary=self.vocabulary,
         )
         score = text * contrast_penalty(norm, other)
@@ -230,9 +242,13 @@ class NameIndex:
         return Candidate(ref, self.display[ref], round(score, 4), via, differs)
 
 
-def _only_implied(a: str, b: str) -> bool:
-    """True when the names share every word but equipment words (no typo was forgiven)."""
-    return set(a.split()) < set(b.split()) or set(b.split()) < set(a.split())
+def _word_key(norm: str) -> str:
+    return " ".join(sorted(set(norm.split())))
+
+
+def _only_implied(name: str, candidate: str) -> bool:
+    """True when the name has every word of the candidate, and equipment words besides."""
+    return set(candidate.split()) < set(name.split())
 
 
 def _rank(candidate: Candidate) -> tuple[float, int]:

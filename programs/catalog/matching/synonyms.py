@@ -26,6 +26,7 @@ ABBREVIATIONS = {
     "med": "medicine",
     "bss": "bulgarian split squat",
     "hpc": "hang power clean",
+    "hk": "half kneeling",
     "cgbp": "close grip bench press",
     "trx": "suspension trainer",
     "pullup": "pull up",
@@ -40,7 +41,7 @@ ABBREVIATIONS = {
 }
 
 # Words that say nothing about which exercise it is.
-FILLERS = frozenset(["with", "the", "of", "a", "exercise", "movement", "lift", "de", "con", "mit"])
+FILLERS = frozenset(["with", "the", "of", "a", "exercise", "movement", "de", "con", "mit"])
 
 # Other languages' gym words, where they are common in the notes coaches paste.
 FOREIGN_PHRASES = {
@@ -241,4 +242,21 @@ CANONICAL_DEFAULTS = {
     "pulldown": "lat pulldown",
     "calf raise": "standing calf raise",
     "pushdown": "triceps pushdown",
+    "rowing": "ergometer row",
 }
+
+# Equipment that loads a lift: an exercise done with none of it is a bodyweight exercise.
+LOADING_EQUIPMENT = frozenset(
+    [
+        "barbell",
+        "dumbbells",
+        "kettlebell",
+        "resistance bands",
+        "medicine ball",
+        "cable machine",
+        "trap bar",
+        "landmine",
+        "sled",
+        "sandbag",
+    ]
+)
