@@ -13,7 +13,8 @@ reporting the median) and measures: wall time, throughput, efficiency (ideal N �
 concurrency, over measured), our overhead per generation outside the LLM call (packet
 assembly — counted also when a batch process did it ahead, before the claim — validation,
 mapping, saving), packet and prompt sizes, a 1,000-set catalog import, and packet assembly
-for 6 vs 12 months of history.
+for 6 vs 12 months of history, and the name matcher's labelled benchmark (`--matcher-only`
+runs that alone: precision of automatic mappings, recall@1 and every miss).
 Prints a table and writes bench/results/latest-<sqlite|postgresql>.json. The database (a temp
 SQLite file, or a database `replog_bench` created on the given PostgreSQL server) is dropped at
 the end.
@@ -42,6 +43,7 @@ if str(ROOT) not in sys.path:
 from bench.harness import open_throwaway  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
+MATCHER_PAIRS = ROOT / "tests" / "programs" / "matcher_benchmark.tsv"
 ADR_PROMPT_TOKENS = (8_000, 12_000)
 BENCH_DAYS, BENCH_WEEKS = 3, 4
 
@@ -421,6 +423,28 @@ def packet_assembly() -> dict[str, Any]:
     return out
 
 
+def matcher_benchmark() -> dict[str, Any]:
+    """The labelled name-matcher benchmark against the seed catalog (loaded on migrate)."""
+    from programs.catalog.matching.benchmark import read_pairs, run_benchmark
+
+    started = time.perf_counter()
+    result = run_benchmark(read_pairs(MATCHER_PAIRS))
+    return {**result.as_dict(), "summary": result.summary(), "s": time.perf_counter() - started}
+
+
+def print_matcher(matcher: dict[str, Any]) -> None:
+    print(f"Name matcher: {matcher['summary']} ({matcher['s']:.2f} s).")
+    for miss in matcher["misses"]:
+        print(f"  miss: {miss}")
+
+
+def matcher_only(database_url: str | None) -> int:
+    with open_throwaway(database_url, name="replog_bench"):
+        matcher = matcher_benchmark()
+    print_matcher(matcher)
+    return 0 if matcher["precision"] >= 0.99 and matcher["recall_at_1"] >= 0.95 else 1
+
+
 # ---------------------------------------------------------------------------------------------
 # Output
 
@@ -488,6 +512,8 @@ def print_report(report: dict[str, Any]) -> None:
         f"({pa['6_months']['queries']} queries), 12 months {pa['12_months']['median_ms']} ms "
         f"({pa['12_months']['queries']} queries): ratio {pa['ratio_12_to_6']}."
     )
+    if "matcher" in report:
+        print_matcher(report["matcher"])
     for b in report["batches"]:
         if len(b.get("efficiency_tries", [])) > 1:
             shown = ", ".join(f"{e:.2f}" for e in b["efficiency_tries"])
@@ -526,7 +552,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "range (a shared VM's CPU speed can vary twofold from one minute to the next)",
     )
     parser.add_argument("--output", type=Path, help="JSON path (default bench/results/…)")
+    parser.add_argument(
+        "--matcher-only",
+        action="store_true",
+        help="only the name-matcher benchmark (precision, recall@1, every miss)",
+    )
     args = parser.parse_args(argv)
+    if args.matcher_only:
+        return matcher_only(args.database_url)
     try:
         levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
     except ValueError:
@@ -562,6 +595,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with open_throwaway(args.database_url, name="replog_bench", env=env) as db:
             from bench.seed import seed_athletes
+
+            matcher = matcher_benchmark()  # on the seed catalog, before the bench adds to it
 
             started = time.perf_counter()
             seeded = seed_athletes(args.athletes, weeks=round(args.months * 52 / 12))
@@ -611,6 +646,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "batches": batches,
                 "catalog_import": catalog_import_1000(),
                 "packet_assembly": packet_assembly(),
+                "matcher": matcher,
             }
     finally:
         server.stop()
