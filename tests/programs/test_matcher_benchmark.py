@@ -218,3 +218,31 @@ def test_spelling_and_the_candidates_own_equipment_are_no_difference(
 )
 def test_normalisation_of_other_languages_and_sidedness(raw: str, normal: str) -> None:
     assert normalise(raw) == normal
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Power Rack", "Squat Rack"),
+        ("Rack", "Squat Rack"),
+        ("Flat Bench", "Bench"),
+        ("Adjustable Bench", "Bench"),
+        ("Dumbbell", "Dumbbells"),
+        ("Bands", "Resistance Bands"),
+        ("Hex Bar", "Trap Bar"),
+        ("Swiss Ball", "Stability Ball"),
+        ("Dip Bars", "Dip Station"),
+        ("Kettlebells", "Kettlebell"),
+        ("Gymnastic Rings", None),
+        ("Smith Machine", None),
+        ("EZ Curl Bar", None),
+    ],
+)
+def test_equipment_synonyms_map_and_other_equipment_stays_new(
+    seeded: None, name: str, expected: str | None
+) -> None:
+    [proposal] = match_names([name], kind="equipment", thresholds=Thresholds())
+    if expected is None:
+        assert proposal.default is None
+    else:
+        assert proposal.default == f"db:{Equipment.objects.get(name=expected).pk}"

@@ -114,7 +114,7 @@ def database_indexes() -> dict[Kind, NameIndex]:
 
 def equipment_synonyms(name: str) -> list[str]:
     key = normalise(name)
-    return [synonym for synonym, target in EQUIPMENT_SYNONYMS.items() if target == key]
+    return [synonym for synonym, target in EQUIPMENT_SYNONYMS.items() if normalise(target) == key]
 
 
 @dataclass

@@ -109,7 +109,7 @@ def differing_words(
 def equipment_key(name: str) -> str:
     """One spelling per piece of equipment: 'Power Rack' and 'Squat Rack' → 'squat rack'."""
     norm = normalise(name)
-    return EQUIPMENT_SYNONYMS.get(norm, norm)
+    return normalise(EQUIPMENT_SYNONYMS[norm]) if norm in EQUIPMENT_SYNONYMS else norm
 
 
 def equipment_words(names: Iterable[str]) -> frozenset[str]:

@@ -246,12 +246,13 @@ CANONICAL_DEFAULTS = {
 }
 
 # Equipment that loads a lift: an exercise done with none of it is a bodyweight exercise.
+# Normalised (singular) names.
 LOADING_EQUIPMENT = frozenset(
     [
         "barbell",
-        "dumbbells",
+        "dumbbell",
         "kettlebell",
-        "resistance bands",
+        "resistance band",
         "medicine ball",
         "cable machine",
         "trap bar",
