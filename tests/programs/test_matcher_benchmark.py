@@ -246,3 +246,10 @@ def test_equipment_synonyms_map_and_other_equipment_stays_new(
         assert proposal.default is None
     else:
         assert proposal.default == f"db:{Equipment.objects.get(name=expected).pk}"
+
+
+def test_one_word_written_as_two_is_no_contrast(seeded: None) -> None:
+    # "deadlift" is a movement word; "dead lift" must not count as lacking it.
+    [proposal] = match_names(["Dead lifts"], thresholds=Thresholds())
+    assert proposal.default == db_id("Deadlift")
+    assert proposal.score == 1.0

@@ -35,6 +35,8 @@ def contrast_penalty(a: str, b: str) -> float:
     contradicts (a typo of one — "dumbell" — is not a contrast)."""
     left, right = set(a.split()), set(b.split())
     only_left, only_right = left - right, right - left
+    _without_compounds(only_left, only_right)  # "dead lift" is the deadlift
+    _without_compounds(only_right, only_left)
     contrasts = 0
     for mine, theirs in ((only_left, only_right), (only_right, only_left)):
         for word in mine:
