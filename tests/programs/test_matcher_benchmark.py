@@ -192,6 +192,8 @@ def test_a_word_that_changes_the_exercise_is_a_difference(name: str, candidate: 
         ("romanian deadlfit", "romanian deadlift", frozenset()),  # a typo
         ("dumbell row", "dumbbell row", frozenset()),  # a typo of an implement
         ("pullup", "pull up", frozenset()),  # one word written as two
+        ("bench pre", "bench press", frozenset()),  # "Bench Pres", singularised
+        ("rev lunge", "reverse lunge", frozenset()),  # cut short
         ("barbell hip thrust", "hip thrust", frozenset({"barbell"})),  # its own equipment
         ("pull up bodyweight", "pull up", frozenset({"bodyweight", "bar"})),
     ],

@@ -43,11 +43,8 @@ def contrast_penalty(a: str, b: str) -> float:
             if word not in DISCRIMINATING:
                 continue
             partner = max(theirs, key=lambda t: fuzz.ratio(word, t), default=None)
-            is_typo = (
-                partner is not None
-                and partner not in DISCRIMINATING
-                and fuzz.ratio(word, partner) >= TYPO_RATIO
-            )
+            is_typo = partner is not None and partner not in DISCRIMINATING
+            is_typo = is_typo and _misspelt(word, partner)
             if not is_typo:
                 contrasts += 1
     # Each contradicting pair was counted from both sides.
@@ -79,12 +76,24 @@ def _without_typos(mine: set[str], theirs: set[str], vocabulary: Set[str]) -> No
     """Drop a word and its partner when the word is a misspelling of it: not a known word
     itself (incline/decline are both words, and different exercises) and ≥ 80 % alike."""
     for word in sorted(mine):
-        if word in vocabulary or word in DISCRIMINATING or len(word) < 4:
+        if word in vocabulary or word in DISCRIMINATING or len(word) < 3:
             continue
-        partner = max(sorted(theirs), key=lambda t: fuzz.ratio(word, t), default=None)
-        if partner is not None and fuzz.ratio(word, partner) >= TYPO_RATIO:
+        partner = max(sorted(theirs), key=lambda t: _likeness(word, t), default=None)
+        if partner is not None and _misspelt(word, partner):
             mine.discard(word)
             theirs.discard(partner)
+
+
+def _misspelt(word: str, partner: str) -> bool:
+    """A typo ("deadlfit") or a cut-short word ("pres", "ext") of the partner."""
+    return _likeness(word, partner) >= TYPO_RATIO
+
+
+def _likeness(word: str, partner: str) -> float:
+    short, long = sorted((word, partner), key=len)
+    if len(short) >= 3 and long.startswith(short):
+        return 100.0
+    return float(fuzz.ratio(word, partner))
 
 
 @functools.lru_cache(maxsize=65536)
