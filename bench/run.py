@@ -41,9 +41,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import open_throwaway  # noqa: E402
+from bench.matcher import matcher_benchmark, matcher_only, print_matcher  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-MATCHER_PAIRS = ROOT / "tests" / "programs" / "matcher_benchmark.tsv"
 ADR_PROMPT_TOKENS = (8_000, 12_000)
 BENCH_DAYS, BENCH_WEEKS = 3, 4
 
@@ -421,28 +421,6 @@ def packet_assembly() -> dict[str, Any]:
         }
     out["ratio_12_to_6"] = round(out["12_months"]["median_ms"] / out["6_months"]["median_ms"], 2)
     return out
-
-
-def matcher_benchmark() -> dict[str, Any]:
-    """The labelled name-matcher benchmark against the seed catalog (loaded on migrate)."""
-    from programs.catalog.matching.benchmark import read_pairs, run_benchmark
-
-    started = time.perf_counter()
-    result = run_benchmark(read_pairs(MATCHER_PAIRS))
-    return {**result.as_dict(), "summary": result.summary(), "s": time.perf_counter() - started}
-
-
-def print_matcher(matcher: dict[str, Any]) -> None:
-    print(f"Name matcher: {matcher['summary']} ({matcher['s']:.2f} s).")
-    for miss in matcher["misses"]:
-        print(f"  miss: {miss}")
-
-
-def matcher_only(database_url: str | None) -> int:
-    with open_throwaway(database_url, name="replog_bench"):
-        matcher = matcher_benchmark()
-    print_matcher(matcher)
-    return 0 if matcher["precision"] >= 0.99 and matcher["recall_at_1"] >= 0.95 else 1
 
 
 # ---------------------------------------------------------------------------------------------
