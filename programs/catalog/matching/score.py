@@ -43,8 +43,9 @@ def contrast_penalty(a: str, b: str) -> float:
             if word not in DISCRIMINATING:
                 continue
             partner = max(theirs, key=lambda t: fuzz.ratio(word, t), default=None)
-            is_typo = partner is not None and partner not in DISCRIMINATING
-            is_typo = is_typo and _misspelt(word, partner)
+            is_typo = (
+                partner is not None and partner not in DISCRIMINATING and _misspelt(word, partner)
+            )
             if not is_typo:
                 contrasts += 1
     # Each contradicting pair was counted from both sides.
