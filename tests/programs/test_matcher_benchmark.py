@@ -157,10 +157,10 @@ def test_a_declared_exercise_with_other_equipment_is_only_suggested(seeded: None
     assert propose_mapping(parsed(barbell)).exercises[0].default == db_id("Hip Thrust")
 
 
-def test_names_are_matched_with_three_queries_whatever_their_number(
+def test_names_are_matched_with_two_queries_whatever_their_number(
     seeded: None, django_assert_num_queries: object
 ) -> None:
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    with django_assert_num_queries(2):  # type: ignore[operator]
         names = ["BB Squat", "Kniebeuge", "Kettlebell Windmill"] * 20
         proposals = match_names(names, thresholds=Thresholds())
     assert [p.default for p in proposals[:3]] == [db_id("Back Squat"), None, None]

@@ -34,7 +34,7 @@ from programs.catalog.matching.synonyms import (
     EQUIPMENT_SYNONYMS,
     LOADING_EQUIPMENT,
 )
-from programs.models import Equipment, Exercise, ExerciseEquipment
+from programs.models import Equipment, Exercise
 from settings_app.registry import get_setting
 
 Kind = Literal["equipment", "exercise"]
@@ -90,26 +90,31 @@ class Thresholds:
 
 
 def database_indexes() -> dict[Kind, NameIndex]:
-    """The equipment and exercise names of the database, indexed (three queries). Equipment
-    gets its synonyms as aliases ("Power Rack" is the Squat Rack); exercises carry their
-    equipment, which their names may leave out."""
-    equipment = list(Equipment.objects.order_by("pk").values_list("pk", "name"))
-    links: dict[int, list[str]] = {}
-    for exercise_id, name in ExerciseEquipment.objects.order_by("pk").values_list(
-        "exercise_id", "equipment__name"
-    ):
-        links.setdefault(exercise_id, []).append(name)
+    """The equipment and exercise names of the database, indexed (two queries). Equipment gets
+    its synonyms as aliases ("Power Rack" is the Squat Rack); exercises carry their equipment,
+    which their names may leave out."""
+    equipment = Equipment.objects.order_by("pk").values_list("pk", "name")
     return {
         "equipment": shared_index(
             (f"db:{pk}", name, equipment_synonyms(name)) for pk, name in equipment
         ),
-        "exercise": shared_index(
-            (f"db:{pk}", name, aliases if isinstance(aliases, list) else [], links.get(pk, []))
-            for pk, name, aliases in Exercise.objects.order_by("pk").values_list(
-                "pk", "name", "aliases"
-            )
-        ),
+        "exercise": shared_index(_exercise_entries()),
     }
+
+
+def _exercise_entries() -> list[tuple[str, str, list[str], list[str]]]:
+    # One row per exercise and piece of its equipment (a left join): one query, not two.
+    rows = Exercise.objects.order_by("pk", "equipment_links__pk").values_list(
+        "pk", "name", "aliases", "equipment_links__equipment__name"
+    )
+    entries: dict[int, tuple[str, str, list[str], list[str]]] = {}
+    for pk, name, aliases, equipment_name in rows:
+        entry = entries.setdefault(
+            pk, (f"db:{pk}", name, aliases if isinstance(aliases, list) else [], [])
+        )
+        if equipment_name:
+            entry[3].append(equipment_name)
+    return list(entries.values())
 
 
 def equipment_synonyms(name: str) -> list[str]:
@@ -142,7 +147,7 @@ class Proposal:
 @dataclass
 class NameMatcher:
     """The database's names (and, for a catalog file, the file's own) against which names are
-    proposed. Built once per import: three queries, then nothing per name."""
+    proposed. Built once per import: two queries, then nothing per name."""
 
     thresholds: Thresholds
     db: dict[Kind, NameIndex] = field(default_factory=lambda: database_indexes())
@@ -257,6 +262,6 @@ def match_names(
     names: Iterable[str], *, kind: Kind = "exercise", thresholds: Thresholds | None = None
 ) -> list[Proposal]:
     """Proposals for names read from anywhere (a pasted plan, a workout log): each is mapped
-    only onto the same exercise, otherwise offered suggestions. Three queries in all."""
+    only onto the same exercise, otherwise offered suggestions. Two queries in all."""
     matcher = NameMatcher(thresholds or Thresholds.from_settings())
     return [matcher.propose(kind, name.casefold(), name) for name in names]
