@@ -13,7 +13,8 @@ reporting the median) and measures: wall time, throughput, efficiency (ideal N �
 concurrency, over measured), our overhead per generation outside the LLM call (packet
 assembly — counted also when a batch process did it ahead, before the claim — validation,
 mapping, saving), packet and prompt sizes, a 1,000-set catalog import, and packet assembly
-for 6 vs 12 months of history.
+for 6 vs 12 months of history, and the name matcher's labelled benchmark (`--matcher-only`
+runs that alone: precision of automatic mappings, recall@1 and every miss).
 Prints a table and writes bench/results/latest-<sqlite|postgresql>.json. The database (a temp
 SQLite file, or a database `replog_bench` created on the given PostgreSQL server) is dropped at
 the end.
@@ -42,6 +43,7 @@ if str(ROOT) not in sys.path:
 from bench.harness import open_throwaway  # noqa: E402
 from bench.history_import import describe as describe_history_import  # noqa: E402
 from bench.history_import import history_import_7000  # noqa: E402
+from bench.matcher import matcher_benchmark, matcher_only, print_matcher  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 ADR_PROMPT_TOKENS = (8_000, 12_000)
@@ -536,6 +538,8 @@ def print_report(report: dict[str, Any]) -> None:
             f"Session adjustment (formula): median {sf['median_ms']} ms, p95 {sf['p95_ms']} ms, "
             f"{sf['queries']} queries, {sf['exercises']} exercises, {sf['changes']} changes."
         )
+    if "matcher" in report:
+        print_matcher(report["matcher"])
     for b in report["batches"]:
         if len(b.get("efficiency_tries", [])) > 1:
             shown = ", ".join(f"{e:.2f}" for e in b["efficiency_tries"])
@@ -574,7 +578,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "range (a shared VM's CPU speed can vary twofold from one minute to the next)",
     )
     parser.add_argument("--output", type=Path, help="JSON path (default bench/results/…)")
+    parser.add_argument(
+        "--matcher-only",
+        action="store_true",
+        help="only the name-matcher benchmark (precision, recall@1, every miss)",
+    )
     args = parser.parse_args(argv)
+    if args.matcher_only:
+        return matcher_only(args.database_url)
     try:
         levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
     except ValueError:
@@ -610,6 +621,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with open_throwaway(args.database_url, name="replog_bench", env=env) as db:
             from bench.seed import seed_athletes
+
+            matcher = matcher_benchmark()  # on the seed catalog, before the bench adds to it
 
             started = time.perf_counter()
             seeded = seed_athletes(args.athletes, weeks=round(args.months * 52 / 12))
@@ -661,6 +674,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "packet_assembly": packet_assembly(),
                 "history_import": history_import_7000(),
                 "session_formula": session_formula(),
+                "matcher": matcher,
             }
     finally:
         server.stop()
