@@ -183,4 +183,5 @@ class GenerationRun(models.Model):
 
 # The shared LLM rate limiter's state lives in its own module (owned with generation/ratelimit.py);
 # importing it here registers it with the generation app and its migrations.
+from generation.plan_import.models import PlanImportLog  # noqa: E402, F401
 from generation.ratelimit_models import RateLimitSlot  # noqa: E402, F401

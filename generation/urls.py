@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from generation import views
+from generation.plan_import import views as plan_views
 
 app_name = "generation"
 
@@ -27,4 +28,9 @@ urlpatterns += [
 ]
 urlpatterns += [
     path("athletes/<int:athlete_pk>/context/", views.context_panel, name="context_panel"),
+]
+urlpatterns += [
+    path("plans/import/", plan_views.plan_import, name="plan_import"),
+    path("plans/import/new/", plan_views.plan_import_create, name="plan_import_create"),
+    path("plans/import/metrics/", plan_views.plan_import_metrics_page, name="plan_import_metrics"),
 ]

@@ -25,8 +25,15 @@ UNPARSED = "unparsed"
 _NUMBER_WORDS = re.compile(
     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)\b", re.I
 )
-_WEEK_TYPES = (("deload", "recovery"), ("recovery", "recovery"), ("taper", "taper"))
-_WEEK_TYPES += (("peak", "peak"), ("test", "peak"), ("build", "build"), ("base", "base"))
+_WEEK_TYPES = (
+    ("deload", "recovery"),
+    ("recovery", "recovery"),
+    ("taper", "taper"),
+    ("peak", "peak"),
+    ("test", "peak"),
+    ("build", "build"),
+    ("base", "base"),
+)
 
 
 @dataclass

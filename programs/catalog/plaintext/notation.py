@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 KG_PER_LB = Decimal("0.45359237")
-METRES = {"m": 1, "meter": 1, "meters": 1, "metre": 1, "metres": 1, "km": 1000, "k": 1000}
+METRES: dict[str, int | Decimal] = {
+    "m": 1,
+    "meter": 1,
+    "meters": 1,
+    "metre": 1,
+    "metres": 1,
+    "km": 1000,
+    "k": 1000,
+}
 METRES |= {
     "mi": 1609,
     "mile": 1609,
@@ -255,7 +263,7 @@ def _weight_reps(group: _Group, match: re.Match[str], how: list[str]) -> bool:
     value, unit, first, more, plus, sets = match.group(1, 2, 3, 4, 5, 6)
     if unit is None and _dec(value) <= 12 and not more:
         return False  # "3x5" is sets × reps, read by _sets_reps
-    reps: list[int | None] = [int(first)] + [int(r) for r in re.findall(r"\d+", more or "")]
+    reps: list[int | None] = [int(first), *(int(r) for r in re.findall(r"\d+", more or ""))]
     if plus:
         reps[-1] = None
         group.notes.append(f"AMRAP, at least {first}")
@@ -292,7 +300,7 @@ def _as_quantity(group: _Group, value: Decimal, unit: str, how: list[str]) -> No
         group.rep_type, amount = "seconds", value * SECONDS[unit]
     else:
         group.rep_type, amount = "distance", value * Decimal(METRES[unit])
-    group.reps = [int(amount)] * len(group.reps)
+    group.reps = [int(amount) for _ in group.reps]
     how.append("timed" if group.rep_type == "seconds" else "distance")
 
 

@@ -1,0 +1,257 @@
+"""Free-text plan → import draft: choose the parser, enforce the limits, log every parse.
+
+    plan_import_parse(text=…, by=coach, athlete=…, parser="auto")
+
+The grammar reads first (instant, no LLM). With `parser="auto"` and an LLM configured, the LLM
+reads the lines the grammar could not; with `parser="llm"` it reads every line that is not a
+heading. The result is CatalogJSON and goes through the one catalog pipeline
+(`import_draft_create`: parse → validate → map → preview); the page, the command and the tests
+all call this function. Refused input (length, rate limit, no LLM when one was asked for)
+raises PlanImportError and writes nothing; a parse that ran is logged, failed or not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from generation.llm import LLMConfig, LLMError
+from generation.plan_import.llm_parser import LLMRead, llm_read
+from generation.plan_import.models import PlanImportLog, PlanParser
+from programs.catalog.matching import propose_mapping
+from programs.catalog.parse import parse_catalog
+from programs.catalog.plaintext import (
+    HEADING,
+    IGNORED,
+    LLM,
+    PARSED,
+    UNPARSED,
+    Entry,
+    PlanText,
+    read_plan,
+    to_catalog,
+)
+from programs.catalog.plaintext.fate import confidence
+from programs.models import ImportDraft, ImportSource
+from programs.services import import_draft_create
+from settings_app.registry import setting_int, setting_str
+
+logger = logging.getLogger(__name__)
+
+MIN_CHARS = 10
+MAX_CHARS = 50_000
+RATE_WINDOW = dt.timedelta(hours=1)
+
+
+class PlanImportError(Exception):
+    """The plan cannot be imported; the message says why in the coach's words."""
+
+
+@dataclass
+class PlanImportOutcome:
+    plan: PlanText
+    catalog: dict[str, Any]
+    lines: list[dict[str, Any]]
+    log: PlanImportLog | None = None
+    draft: ImportDraft | None = None
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.plan.counts()
+
+
+def check_text(text: str) -> str:
+    stripped = text.strip()
+    if len(stripped) < MIN_CHARS:
+        raise PlanImportError(
+            f"The plan is {len(stripped)} characters long; paste at least {MIN_CHARS} characters "
+            "(for example “Bench Press 3x8”)."
+        )
+    if len(text) > MAX_CHARS:
+        raise PlanImportError(
+            f"The plan is {len(text):,} characters long; the limit is {MAX_CHARS:,}. "
+            "Split it into several imports."
+        )
+    return text
+
+
+def _llm_parses_left(by: Any, now: dt.datetime) -> int | None:
+    limit = setting_int("plan_import.llm_parses_per_hour")
+    if limit <= 0 or by is None:
+        return None
+    used = PlanImportLog.objects.filter(
+        owner=by, used_llm=True, created_at__gte=now - RATE_WINDOW
+    ).count()
+    return max(0, limit - used)
+
+
+def _rate_limited_message() -> str:
+    limit = setting_int("plan_import.llm_parses_per_hour")
+    return (
+        f"You have had {limit} plans read by the LLM in the last hour; the limit is {limit} per "
+        "hour (setting “LLM plan parses per coach per hour”). Use the grammar parser, or try "
+        "again later."
+    )
+
+
+def _llm_lines(plan: PlanText, parser: str) -> list[Entry]:
+    if parser == PlanParser.LLM:
+        return [e for e in plan.entries if e.status in (PARSED, UNPARSED, IGNORED) and _has_text(e)]
+    return plan.unread if parser == PlanParser.AUTO else []
+
+
+def _has_text(entry: Entry) -> bool:
+    return entry.why not in ("blank line", "table rule", "decoration only")
+
+
+def _confident_lines(plan: PlanText, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per-line fates with the matcher's confidence for each exercise name, as proposed."""
+    parsed = parse_catalog(data)
+    proposals = {}
+    if parsed.catalog is not None:
+        proposals = {p.key: p for p in propose_mapping(parsed.catalog).exercises}
+    out = []
+    for entry in plan.entries:
+        row = entry.as_dict()
+        proposal = proposals.get(entry.exercise.casefold()) if entry.exercise else None
+        if proposal is not None:
+            row["confidence"] = confidence(str(proposal.level.value))
+            row["alternatives"] = [c.name for c in proposal.alternatives]
+        out.append(row)
+    return out
+
+
+def plan_import_parse(
+    *,
+    text: str,
+    by: Any,
+    athlete: Any = None,
+    parser: str = PlanParser.AUTO,
+    name: str = "",
+    filename: str = "",
+    dry_run: bool = False,
+) -> PlanImportOutcome:
+    """Read a pasted plan and store it as an import draft (unless `dry_run`)."""
+    check_text(text)
+    if parser not in PlanParser.values:
+        raise PlanImportError(f"Unknown parser {parser!r}: choose grammar, llm or auto.")
+    config = LLMConfig.from_settings()
+    now = timezone.now()
+    if parser == PlanParser.LLM:
+        if not config.is_configured:
+            raise PlanImportError(
+                f"{config.configuration_problem()} Choose the grammar parser instead."
+            )
+        if _llm_parses_left(by, now) == 0:
+            raise PlanImportError(_rate_limited_message())
+    started = time.monotonic()
+    plan = read_plan(text)
+    outcome = PlanImportOutcome(plan, {}, [])
+    usage, error = _read_with_llm(outcome, parser, config, by, now)
+    outcome.catalog = to_catalog(plan, name=name.strip(), unit=_unit())
+    outcome.lines = _confident_lines(plan, outcome.catalog)
+    if dry_run:
+        _refuse_if_empty(outcome, error)
+        return outcome
+    elapsed_ms = int((time.monotonic() - started) * 1000)
+    log = _log(outcome, text, by=by, athlete=athlete, parser=parser, usage=usage, ms=elapsed_ms)
+    outcome.log = log
+    if error and parser == PlanParser.LLM:
+        _fail(log, error)
+    _refuse_if_empty(outcome, error)
+    draft, parsed = import_draft_create(
+        raw=outcome.catalog,
+        by=by,
+        athlete=athlete,
+        filename=filename,
+        source=ImportSource.PARSER,
+        lines=outcome.lines,
+    )
+    if draft is None:
+        _fail(log, "; ".join(str(issue) for issue in parsed.errors))
+    log.draft, log.ok = draft, True
+    log.save(update_fields=["draft", "ok"])
+    outcome.draft = draft
+    return outcome
+
+
+def _read_with_llm(
+    outcome: PlanImportOutcome, parser: str, config: LLMConfig, by: Any, now: dt.datetime
+) -> tuple[LLMRead | None, str]:
+    entries = _llm_lines(outcome.plan, parser)
+    if not entries or not config.is_configured:
+        return None, ""
+    if parser == PlanParser.AUTO and _llm_parses_left(by, now) == 0:
+        outcome.notices.append(_rate_limited_message())
+        return None, ""
+    try:
+        usage = llm_read(outcome.plan, entries, config=config, unit=_unit())
+    except LLMError as exc:
+        logger.warning("LLM plan parse failed: %s", exc.kind)
+        outcome.notices.append(f"The LLM could not read the remaining lines: {exc.user_message}")
+        return None, exc.user_message
+    return usage, ""
+
+
+def _unit() -> str:
+    return setting_str("defaults.weight_unit")
+
+
+def _refuse_if_empty(outcome: PlanImportOutcome, error: str) -> None:
+    if outcome.counts["sets"]:
+        return
+    message = (
+        "No exercise with sets or reps was found in the text. Write one exercise a line, "
+        "like “Bench Press 3x8” or “Squat 5x5 @ 75%”."
+    )
+    if error:
+        message += f" ({error})"
+    if outcome.log is not None:
+        _fail(outcome.log, message)
+    raise PlanImportError(message)
+
+
+def _fail(log: PlanImportLog, message: str) -> None:
+    log.ok, log.error = False, message[:5000]
+    log.save(update_fields=["ok", "error"])
+    raise PlanImportError(message)
+
+
+def _log(
+    outcome: PlanImportOutcome,
+    text: str,
+    *,
+    by: Any,
+    athlete: Any,
+    parser: str,
+    usage: LLMRead | None,
+    ms: int,
+) -> PlanImportLog:
+    counts = outcome.counts
+    return PlanImportLog.objects.create(
+        owner=by if getattr(by, "pk", None) else None,
+        athlete=athlete,
+        parser=parser,
+        used_llm=usage is not None or parser == PlanParser.LLM,
+        raw_text=text,
+        result=outcome.catalog,
+        lines=outcome.lines,
+        lines_total=counts["lines"],
+        lines_parsed=counts[PARSED],
+        lines_llm=counts[LLM],
+        lines_ignored=counts[IGNORED] + counts[HEADING],
+        lines_unparsed=counts[UNPARSED],
+        sets=counts["sets"],
+        duration_ms=ms,
+        model=usage.model if usage else "",
+        tokens_in=usage.tokens_in if usage else 0,
+        tokens_out=usage.tokens_out if usage else 0,
+        cost_usd=usage.cost_usd if usage else Decimal(0),
+    )
