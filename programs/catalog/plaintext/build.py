@@ -247,11 +247,14 @@ def to_catalog(plan: PlanText, *, name: str, unit: str) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     numbers: dict[tuple[int, int, str], int] = {}
     orders: dict[tuple[int, int, str], int] = {}
+    per_day: dict[tuple[int, int], int] = {}
     for entry in plan.entries:
         if entry.status not in (PARSED, LLM) or not entry.exercise:
             continue
         key = (entry.week, entry.day, entry.exercise.casefold())
-        order = orders.setdefault(key, 1 + sum(1 for k in orders if k[:2] == key[:2]))
+        if key not in orders:
+            per_day[key[:2]] = orders[key] = per_day.get(key[:2], 0) + 1
+        order = orders[key]
         for spec in entry.sets:
             numbers[key] = numbers.get(key, 0) + 1
             rows.append(_set_row(entry, spec, numbers[key], order, unit))

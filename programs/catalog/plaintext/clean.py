@@ -76,6 +76,8 @@ def _is_emoji(ch: str) -> bool:
 
 
 def _strip_emoji(text: str) -> str:
+    if text.isascii():
+        return text  # most lines: skip the per-character check
     return "".join(ch for ch in text if not _is_emoji(ch))
 
 
@@ -95,28 +97,49 @@ def _table_cells(text: str) -> str:
 
 def clean(raw: str) -> Cleaned:
     text = _strip_emoji(raw.replace("\u00a0", " ").replace("\u202f", " "))
-    if "\t" in text or text.strip().startswith("|"):
+    if "\t" in text or text.lstrip().startswith("|"):
         text = _table_cells(text)
-    text = " ".join(text.split())
-    text = _HEADER.sub("", text)
-    text = _EMPHASIS.sub("", text)
-    for _ in range(2):
-        text = _BULLET.sub("", text).strip()
-    label = ""
-    match = _SUPERSET.match(text)
-    if match:
-        label = match.group(0).strip().rstrip(").:-").strip().upper()
-        text = text[match.end() :]
-    remarks = [r.strip() for r in _PAREN.findall(text) if r.strip()]
-    remarks = [r for r in remarks if not _is_prescription_remark(r)]
-    text = _PAREN.sub(lambda m: m.group(0) if _is_prescription_remark(m.group(1)) else " ", text)
-    text = text.replace("(", " ").replace(")", " ")
-    comment = _TRAILING_COMMENT.search(text)
-    if comment:
-        if comment.group(1).strip():
-            remarks.append(comment.group(1).strip())
-        text = text[: comment.start()]
+    text = _undecorate(" ".join(text.split()))
+    label, text = _superset(text)
+    remarks, text = _remarks(text)
     return Cleaned(" ".join(text.split()).strip(" -–:|"), label, remarks)
+
+
+def _undecorate(text: str) -> str:
+    # The checks before each substitution are only there to keep plain lines cheap.
+    if text.startswith("#"):
+        text = _HEADER.sub("", text)
+    if any(c in text for c in "*_`~"):
+        text = _EMPHASIS.sub("", text)
+    for _ in range(2):
+        if not text[:1].isalpha():
+            text = _BULLET.sub("", text).strip()
+    return text
+
+
+def _superset(text: str) -> tuple[str, str]:
+    match = _SUPERSET.match(text)
+    if not match:
+        return "", text
+    return match.group(0).strip().rstrip(").:-").strip().upper(), text[match.end() :]
+
+
+def _remarks(text: str) -> tuple[list[str], str]:
+    remarks: list[str] = []
+    if "(" in text or ")" in text:
+        found = [r.strip() for r in _PAREN.findall(text) if r.strip()]
+        remarks = [r for r in found if not _is_prescription_remark(r)]
+        text = _PAREN.sub(
+            lambda m: m.group(0) if _is_prescription_remark(m.group(1)) else " ", text
+        )
+        text = text.replace("(", " ").replace(")", " ")
+    if "//" in text or "--" in text or "#" in text:
+        comment = _TRAILING_COMMENT.search(text)
+        if comment:
+            if comment.group(1).strip():
+                remarks.append(comment.group(1).strip())
+            text = text[: comment.start()]
+    return remarks, text
 
 
 def _is_prescription_remark(text: str) -> bool:

@@ -124,13 +124,14 @@ def _dec(text: str) -> Decimal:
 _START = re.compile(r"(?<![\w-])(?=\d|amrap\b|max\b|bw\b|@|x\s*\d|\d+\s*sets?\b)", re.I)
 
 
+_LEAD = re.compile(
+    r"^(\d+(?:\.\d+)?\s*(?:" + _UNIT_T + "|" + _UNIT_D + r"|reps?|x)?)\s+([A-Za-z][^\d]*)$", re.I
+)
+
+
 def split_name(text: str) -> tuple[str, str]:
     # "Back Squat: 5x5 @ 75%" → ("Back Squat", "5x5 @ 75%"); "10 Push-ups" → ("Push-ups", "10")
-    lead = re.match(
-        r"^(\d+(?:\.\d+)?\s*(?:" + _UNIT_T + "|" + _UNIT_D + r"|reps?|x)?)\s+([A-Za-z][^\d]*)$",
-        text,
-        re.I,
-    )
+    lead = _LEAD.match(text)
     if lead and len(lead.group(2).strip()) > 2:
         return lead.group(2).strip(" :-–,"), lead.group(1)
     match = _START.search(text)
