@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,6 +36,7 @@ from programs.catalog.plaintext import (
     Entry,
     PlanText,
     read_plan,
+    set_lines,
     to_catalog,
 )
 from programs.catalog.plaintext.fate import confidence
@@ -175,7 +177,7 @@ def plan_import_parse(
         lines=outcome.lines,
     )
     if draft is None:
-        _fail(log, "; ".join(str(issue) for issue in parsed.errors))
+        _fail(log, "; ".join(_in_lines(str(issue), set_lines(plan)) for issue in parsed.errors))
     log.draft, log.ok = draft, True
     log.save(update_fields=["draft", "ok"])
     outcome.draft = draft
@@ -198,6 +200,18 @@ def _read_with_llm(
         outcome.notices.append(f"The LLM could not read the remaining lines: {exc.user_message}")
         return None, exc.user_message
     return usage, ""
+
+
+_SET_PATH = re.compile(r"^programs\[0\]\.prescribed_sets\[(\d+)\]\.?")
+
+
+def _in_lines(issue: str, lines: list[int]) -> str:
+    """ "programs[0].prescribed_sets[3].percentage: …" → "line 7, percentage: …"."""
+    match = _SET_PATH.match(issue)
+    if not match or int(match.group(1)) >= len(lines):
+        return issue
+    rest = issue[match.end() :]
+    return f"line {lines[int(match.group(1))]}" + (", " if not rest.startswith(":") else "") + rest
 
 
 def _unit() -> str:

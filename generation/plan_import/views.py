@@ -3,8 +3,6 @@ catalog import's own (programs:import_preview), which shows every line's fate.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +19,9 @@ from replog.types import AuthedRequest
 PAGE = "generation/plan_import.html"
 
 
-def _page(request: HttpRequest, form: PlanTextForm, error: str = "", status: int = 200) -> Any:
+def _page(
+    request: HttpRequest, form: PlanTextForm, error: str = "", status: int = 200
+) -> HttpResponse:
     context = {
         "form": form,
         "error": error,

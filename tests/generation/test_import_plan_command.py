@@ -106,9 +106,7 @@ def test_an_unknown_target_is_an_error(
         run(plan_file, *args)
 
 
-def test_bad_input_is_an_error_and_writes_nothing(
-    athlete: Athlete, tmp_path: Path
-) -> None:
+def test_bad_input_is_an_error_and_writes_nothing(athlete: Athlete, tmp_path: Path) -> None:
     short = tmp_path / "short.txt"
     short.write_text("Squat", encoding="utf-8")
     with pytest.raises(CommandError, match="paste at least 10 characters"):

@@ -21,6 +21,7 @@ from programs.models import ImportDraft, ImportSource, ProgramTemplate
 from programs.services import import_draft_approve, import_draft_set_mapping
 from tests.factories import ExerciseFactory
 from tests.fakes.openai_server import FakeLLMServer, FakeReply
+from tests.fakes.plugin import configure_provider
 
 PLAN = """Week 1
 Day 1: Lower
@@ -40,16 +41,7 @@ def server() -> Iterator[FakeLLMServer]:
 @pytest.fixture
 def llm(monkeypatch: pytest.MonkeyPatch, server: FakeLLMServer) -> FakeLLMServer:
     server.reset()
-    for name, value in {
-        "REPLOG_LLM_PROVIDER": "openai_compatible",
-        "REPLOG_LLM_MODEL": "fake-model",
-        "REPLOG_LLM_BASE_URL": server.openai_base_url,
-        "REPLOG_LLM_API_KEY": "",
-        "REPLOG_LLM_MAX_RETRIES": "0",
-        "REPLOG_LLM_TIMEOUT_SECONDS": "10",
-    }.items():
-        monkeypatch.setenv(name, value)
-    return server
+    return configure_provider(monkeypatch, server)
 
 
 @pytest.fixture
@@ -166,6 +158,15 @@ def test_text_with_no_sets_is_refused_and_logged_as_a_failed_parse(
     assert not ImportDraft.objects.exists()
     log = PlanImportLog.objects.get()
     assert (log.ok, log.sets, log.draft) == (False, 0, None)
+
+
+def test_a_pipeline_error_names_the_line_the_coach_wrote_and_no_draft_is_made(
+    coach: Any, athlete: Athlete
+) -> None:
+    with pytest.raises(PlanImportError, match=r"line 3, percentage: .*15"):
+        plan_import_parse(text="Day 1\nSquat 3x5\nBench 3x5 @ 15%", by=coach, athlete=athlete)
+    assert not ImportDraft.objects.exists()
+    assert PlanImportLog.objects.get().ok is False
 
 
 def test_the_log_records_counts_and_the_program_the_parse_became(

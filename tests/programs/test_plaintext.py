@@ -243,3 +243,12 @@ def test_more_than_seven_days_in_a_week_is_an_unparsed_heading_with_a_hint() -> 
 def test_the_result_is_valid_catalog_json_for_the_pipeline() -> None:
     parsed = parse_catalog(catalog(UGLY_NOTES_APP + "\nSquat 1x5 65%, 1x5 75%, 1x5+ 85%"))
     assert parsed.ok, parsed.errors
+
+
+def test_control_characters_pasted_from_a_terminal_do_not_reach_exercise_names() -> None:
+    data = catalog("Squat\x07 3x5\nBench\x00 Press\x1b 3x8")
+    assert parse_catalog(data).ok
+    assert {s["exercise"] for s in data["programs"][0]["prescribed_sets"]} == {
+        "Squat",
+        "Bench Press",
+    }

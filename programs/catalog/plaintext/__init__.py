@@ -15,6 +15,7 @@ from programs.catalog.plaintext.build import (
     Entry,
     PlanText,
     read_plan,
+    set_lines,
     to_catalog,
 )
 from programs.catalog.plaintext.notation import SetSpec
@@ -29,5 +30,6 @@ __all__ = [
     "PlanText",
     "SetSpec",
     "read_plan",
+    "set_lines",
     "to_catalog",
 ]

@@ -241,6 +241,14 @@ def _weeks(plan: PlanText) -> list[dict[str, Any]]:
     return out
 
 
+def set_lines(plan: PlanText) -> list[int]:
+    """The input line of each prescribed set, in `to_catalog`'s order: lets a pipeline error
+    about `prescribed_sets[12]` name the line the coach wrote."""
+    return [
+        e.number for e in plan.entries if e.status in (PARSED, LLM) and e.exercise for _ in e.sets
+    ]
+
+
 def to_catalog(plan: PlanText, *, name: str, unit: str) -> dict[str, Any]:
     """The program as CatalogJSON (exercise names referenced, not declared: the matcher maps
     them to the catalog and the coach confirms or creates what matches nothing)."""

@@ -95,8 +95,11 @@ def _table_cells(text: str) -> str:
     return " ".join(cells)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def clean(raw: str) -> Cleaned:
-    text = _strip_emoji(raw.replace("\u00a0", " ").replace("\u202f", " "))
+    text = _strip_emoji(_CONTROL.sub(" ", raw.replace("\u00a0", " ").replace("\u202f", " ")))
     if "\t" in text or text.lstrip().startswith("|"):
         text = _table_cells(text)
     text = _undecorate(" ".join(text.split()))
