@@ -101,3 +101,6 @@ def monthly_totals(queryset: QuerySet[GenerationRun]) -> list[dict[str, Any]]:
         .order_by("-month")
     )
     return [dict(row) for row in rows[:MONTHS_SHOWN]]
+
+
+from generation.plan_import import admin as _plan_import_admin  # noqa: E402, F401  (registers it)

@@ -318,3 +318,14 @@ def test_the_metrics_page_takes_the_same_queries_for_many_parses(
     _parses(coach, athlete, 4)
     with django_assert_num_queries(len(few.captured_queries)):
         admin_client_.get(url)
+
+
+def test_the_log_is_listed_read_only_in_the_admin(
+    admin_client_: Client, coach: Any, athlete: Athlete
+) -> None:
+    _parses(coach, athlete, 1)
+    log = PlanImportLog.objects.get()
+    listing = admin_client_.get(reverse("admin:generation_planimportlog_changelist"))
+    assert listing.status_code == 200
+    assert f"/admin/generation/planimportlog/{log.pk}/" in listing.content.decode()
+    assert admin_client_.get(reverse("admin:generation_planimportlog_add")).status_code == 403

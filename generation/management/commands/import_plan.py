@@ -63,9 +63,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         for notice in outcome.notices:
             self.stdout.write(self.style.WARNING(f"warning: {notice}"))
-        for line in outcome.lines:
-            if line["status"] not in (PARSED, LLM) and line["why"] not in ("blank line", ""):
-                self.stdout.write(f"  line {line['line']}: {line['status']} — {line['why']}")
+        for fate in outcome.lines:
+            if fate["status"] not in (PARSED, LLM) and fate["why"] not in ("blank line", ""):
+                self.stdout.write(f"  line {fate['line']}: {fate['status']} — {fate['why']}")
         preview = build_preview(
             data=outcome.catalog,
             athlete_id=getattr(athlete, "pk", None),
@@ -135,6 +135,6 @@ class Command(BaseCommand):
                 raise CommandError(f"No athlete with id {options['athlete']}.")
             return athlete, athlete.coach
         user = get_user_model().objects.filter(username=options["coach"]).first()
-        if user is None or not (getattr(user, "is_coach", False) or user.is_admin):  # type: ignore[attr-defined]
+        if user is None or not (user.is_coach or user.is_admin):
             raise CommandError(f"No coach or admin with the username {options['coach']!r}.")
         return None, user
