@@ -85,6 +85,24 @@ def test_a_pasted_plan_opens_the_catalog_preview_with_every_lines_fate_and_confi
     assert fates(draft)["Bench Press three sets of eight"] == "unparsed"
 
 
+def test_remapping_a_name_in_the_preview_updates_the_lines_confidence_at_once(
+    coach_client: Client, coach: Any, athlete: Athlete, squat: Any
+) -> None:
+    outcome = plan_import_parse(text=PLAN, by=coach, athlete=athlete, parser="grammar")
+    assert outcome.draft is not None
+    response = coach_client.post(
+        reverse("programs:import_mapping", args=[outcome.draft.pk]),
+        {"kind": "exercise", "key": "zercher fandango", "value": f"db:{squat.pk}"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert 'id="plan-lines-box"' in body
+    assert 'hx-swap-oob="true"' in body
+    assert "confidence-chosen" in body
+
+
 def test_a_coach_cannot_paste_for_another_coachs_athlete(
     other_coach: Any, athlete: Athlete
 ) -> None:
