@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from programs.catalog.parse import parse_catalog
 from programs.catalog.plaintext import HEADING, IGNORED, PARSED, UNPARSED, read_plan, to_catalog
@@ -252,3 +254,22 @@ def test_control_characters_pasted_from_a_terminal_do_not_reach_exercise_names()
         "Squat",
         "Bench Press",
     }
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=60),
+            st.from_regex(
+                r"[A-Za-z ]{0,12}\d{1,3}\s?[x×@%]?\s?\d{0,4}(kg|lb|s|m|%)?[,+]?", fullmatch=True
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_any_text_reads_without_raising_and_builds_a_program(lines: list[str]) -> None:
+    plan = read_plan("\n".join(lines))
+    data = to_catalog(plan, name="Fuzz", unit="kg")
+    assert len(plan.entries) == len("\n".join(lines).splitlines())
+    assert data["programs"][0]["num_days"] >= 1
