@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from generation.engines.llm_engine import extract_json
 from generation.llm import ErrorKind, LLMConfig, LLMError, complete
-from programs.catalog.plaintext import IGNORED, LLM, Entry, PlanText, SetSpec
+from programs.catalog.plaintext import IGNORED, LLM, Entry, SetSpec
 from programs.catalog.schema import EXERCISE_NAME_MAX, MAX_REPS, MAX_SET_NUMBER
 
 MAX_LINES_PER_CALL = 400
@@ -120,8 +120,8 @@ def _apply(entries: dict[int, Entry], answer: PlanAnswer) -> int:
     return read
 
 
-def llm_read(plan: PlanText, entries: list[Entry], *, config: LLMConfig, unit: str) -> LLMRead:
-    """Let the LLM read `entries` (lines of `plan`) in place. Raises LLMError."""
+def llm_read(entries: list[Entry], *, config: LLMConfig, unit: str) -> LLMRead:
+    """Let the LLM read `entries` (the grammar's lines) in place. Raises LLMError."""
     asked = entries[:MAX_LINES_PER_CALL]
     messages = _messages(asked, unit)
     try:

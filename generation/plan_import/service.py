@@ -18,7 +18,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from django.utils import timezone
 
@@ -63,6 +63,8 @@ class PlanImportOutcome:
     log: PlanImportLog | None = None
     draft: ImportDraft | None = None
     notices: list[str] = field(default_factory=list)
+    used_llm: bool = False
+    llm_error: str = ""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -142,32 +144,68 @@ def plan_import_parse(
 ) -> PlanImportOutcome:
     """Read a pasted plan and store it as an import draft (unless `dry_run`)."""
     check_text(text)
+    config = _checked_config(parser, by)
+    started = time.monotonic()
+    outcome = PlanImportOutcome(read_plan(text), {}, [])
+    usage = _read_with_llm(outcome, parser, config, by)
+    outcome.catalog = to_catalog(outcome.plan, name=name.strip(), unit=_unit())
+    outcome.lines = _confident_lines(outcome.plan, outcome.catalog)
+    if not dry_run:
+        ms = int((time.monotonic() - started) * 1000)
+        outcome.log = _log(outcome, text, by=by, athlete=athlete, parser=parser, usage=usage, ms=ms)
+    _refuse_failed(outcome, parser)
+    if not dry_run:
+        _create_draft(outcome, by=by, athlete=athlete, filename=filename)
+    return outcome
+
+
+def _checked_config(parser: str, by: Any) -> LLMConfig:
     if parser not in PlanParser.values:
         raise PlanImportError(f"Unknown parser {parser!r}: choose grammar, llm or auto.")
     config = LLMConfig.from_settings()
-    now = timezone.now()
     if parser == PlanParser.LLM:
         if not config.is_configured:
             raise PlanImportError(
                 f"{config.configuration_problem()} Choose the grammar parser instead."
             )
-        if _llm_parses_left(by, now) == 0:
+        if _llm_parses_left(by, timezone.now()) == 0:
             raise PlanImportError(_rate_limited_message())
-    started = time.monotonic()
-    plan = read_plan(text)
-    outcome = PlanImportOutcome(plan, {}, [])
-    usage, error = _read_with_llm(outcome, parser, config, by, now)
-    outcome.catalog = to_catalog(plan, name=name.strip(), unit=_unit())
-    outcome.lines = _confident_lines(plan, outcome.catalog)
-    if dry_run:
-        _refuse_if_empty(outcome, error)
-        return outcome
-    elapsed_ms = int((time.monotonic() - started) * 1000)
-    log = _log(outcome, text, by=by, athlete=athlete, parser=parser, usage=usage, ms=elapsed_ms)
-    outcome.log = log
-    if error and parser == PlanParser.LLM:
-        _fail(log, error)
-    _refuse_if_empty(outcome, error)
+    return config
+
+
+def _read_with_llm(
+    outcome: PlanImportOutcome, parser: str, config: LLMConfig, by: Any
+) -> LLMRead | None:
+    entries = _llm_lines(outcome.plan, parser)
+    if not entries or not config.is_configured:
+        return None
+    if parser == PlanParser.AUTO and _llm_parses_left(by, timezone.now()) == 0:
+        outcome.notices.append(_rate_limited_message())
+        return None
+    outcome.used_llm = True
+    try:
+        return llm_read(entries, config=config, unit=_unit())
+    except LLMError as exc:
+        logger.warning("LLM plan parse failed: %s", exc.kind)
+        outcome.llm_error = exc.user_message
+        outcome.notices.append(f"The LLM could not read the remaining lines: {exc.user_message}")
+        return None
+
+
+def _refuse_failed(outcome: PlanImportOutcome, parser: str) -> None:
+    """The coach asked for the LLM and it failed, or nothing readable came out: refuse."""
+    if outcome.llm_error and parser == PlanParser.LLM:
+        _fail(outcome.log, outcome.llm_error)
+    if outcome.counts["sets"]:
+        return
+    message = (
+        "No exercise with sets or reps was found in the text. Write one exercise a line, "
+        "like “Bench Press 3x8” or “Squat 5x5 @ 75%”."
+    )
+    _fail(outcome.log, message + (f" ({outcome.llm_error})" if outcome.llm_error else ""))
+
+
+def _create_draft(outcome: PlanImportOutcome, *, by: Any, athlete: Any, filename: str) -> None:
     draft, parsed = import_draft_create(
         raw=outcome.catalog,
         by=by,
@@ -176,30 +214,13 @@ def plan_import_parse(
         source=ImportSource.PARSER,
         lines=outcome.lines,
     )
+    lines = set_lines(outcome.plan)
     if draft is None:
-        _fail(log, "; ".join(_in_lines(str(issue), set_lines(plan)) for issue in parsed.errors))
-    log.draft, log.ok = draft, True
-    log.save(update_fields=["draft", "ok"])
+        _fail(outcome.log, "; ".join(_in_lines(str(issue), lines) for issue in parsed.errors))
+    assert outcome.log is not None
+    outcome.log.draft, outcome.log.ok = draft, True
+    outcome.log.save(update_fields=["draft", "ok"])
     outcome.draft = draft
-    return outcome
-
-
-def _read_with_llm(
-    outcome: PlanImportOutcome, parser: str, config: LLMConfig, by: Any, now: dt.datetime
-) -> tuple[LLMRead | None, str]:
-    entries = _llm_lines(outcome.plan, parser)
-    if not entries or not config.is_configured:
-        return None, ""
-    if parser == PlanParser.AUTO and _llm_parses_left(by, now) == 0:
-        outcome.notices.append(_rate_limited_message())
-        return None, ""
-    try:
-        usage = llm_read(outcome.plan, entries, config=config, unit=_unit())
-    except LLMError as exc:
-        logger.warning("LLM plan parse failed: %s", exc.kind)
-        outcome.notices.append(f"The LLM could not read the remaining lines: {exc.user_message}")
-        return None, exc.user_message
-    return usage, ""
 
 
 _SET_PATH = re.compile(r"^programs\[0\]\.prescribed_sets\[(\d+)\]\.?")
@@ -218,23 +239,10 @@ def _unit() -> str:
     return setting_str("defaults.weight_unit")
 
 
-def _refuse_if_empty(outcome: PlanImportOutcome, error: str) -> None:
-    if outcome.counts["sets"]:
-        return
-    message = (
-        "No exercise with sets or reps was found in the text. Write one exercise a line, "
-        "like “Bench Press 3x8” or “Squat 5x5 @ 75%”."
-    )
-    if error:
-        message += f" ({error})"
-    if outcome.log is not None:
-        _fail(outcome.log, message)
-    raise PlanImportError(message)
-
-
-def _fail(log: PlanImportLog, message: str) -> None:
-    log.ok, log.error = False, message[:5000]
-    log.save(update_fields=["ok", "error"])
+def _fail(log: PlanImportLog | None, message: str) -> NoReturn:
+    if log is not None:
+        log.ok, log.error = False, message[:5000]
+        log.save(update_fields=["ok", "error"])
     raise PlanImportError(message)
 
 
@@ -253,7 +261,7 @@ def _log(
         owner=by if getattr(by, "pk", None) else None,
         athlete=athlete,
         parser=parser,
-        used_llm=usage is not None or parser == PlanParser.LLM,
+        used_llm=outcome.used_llm,
         raw_text=text,
         result=outcome.catalog,
         lines=outcome.lines,

@@ -265,6 +265,7 @@ def test_an_llm_failure_in_auto_keeps_the_grammars_reading_and_says_so(
     assert outcome.draft is not None
     assert "could not read the remaining lines" in outcome.notices[0]
     assert fates(outcome.draft)["Bench Press three sets of eight"] == "unparsed"
+    assert PlanImportLog.objects.get().used_llm  # the call was made: it counts toward the limit
 
 
 def test_an_unreadable_llm_answer_when_the_coach_chose_the_llm_is_a_clear_error(
