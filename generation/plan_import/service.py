@@ -210,7 +210,7 @@ def _create_draft(outcome: PlanImportOutcome, *, by: Any, athlete: Any, filename
         raw=outcome.catalog,
         by=by,
         athlete=athlete,
-        filename=filename,
+        filename=filename or "pasted text",
         source=ImportSource.PARSER,
         lines=outcome.lines,
     )

@@ -76,6 +76,7 @@ def test_a_pasted_plan_opens_the_catalog_preview_with_every_lines_fate_and_confi
     assert response["Location"] == draft.get_absolute_url()
     assert draft.source == ImportSource.PARSER
     assert draft.athlete == athlete
+    assert draft.filename == "pasted text"
     page = coach_client.get(response["Location"]).content.decode()
     assert "Every line of the text" in page
     assert "confidence-high" in page  # Back Squat is in the catalog
