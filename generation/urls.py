@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.urls import path
 
 from generation import views
-from generation.plan_import import views as plan_views
 
 app_name = "generation"
 
@@ -29,8 +28,8 @@ urlpatterns += [
 urlpatterns += [
     path("athletes/<int:athlete_pk>/context/", views.context_panel, name="context_panel"),
 ]
-urlpatterns += [
-    path("plans/import/", plan_views.plan_import, name="plan_import"),
-    path("plans/import/new/", plan_views.plan_import_create, name="plan_import_create"),
-    path("plans/import/metrics/", plan_views.plan_import_metrics_page, name="plan_import_metrics"),
-]
+
+# Free-text plan import: its own URL module, added at the end so this shared file only grows.
+from generation.plan_import.urls import urlpatterns as plan_import_urls  # noqa: E402
+
+urlpatterns += plan_import_urls

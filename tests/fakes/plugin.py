@@ -28,22 +28,3 @@ def unused_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def configure_provider(
-    monkeypatch: pytest.MonkeyPatch, server: FakeLLMServer, **overrides: str
-) -> FakeLLMServer:
-    """Point the LLM settings at `server` as an OpenAI-compatible provider, through the
-    environment (no retries, a 10 s deadline); `overrides` set other REPLOG_* variables."""
-    env = {
-        "REPLOG_LLM_PROVIDER": "openai_compatible",
-        "REPLOG_LLM_MODEL": "fake-model",
-        "REPLOG_LLM_BASE_URL": server.openai_base_url,
-        "REPLOG_LLM_API_KEY": "",
-        "REPLOG_LLM_MAX_RETRIES": "0",
-        "REPLOG_LLM_TIMEOUT_SECONDS": "10",
-        **overrides,
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return server

@@ -21,7 +21,6 @@ from programs.models import ImportDraft, ImportSource, ProgramTemplate
 from programs.services import import_draft_approve, import_draft_set_mapping
 from tests.factories import ExerciseFactory
 from tests.fakes.openai_server import FakeLLMServer, FakeReply
-from tests.fakes.plugin import configure_provider
 
 PLAN = """Week 1
 Day 1: Lower
@@ -41,7 +40,16 @@ def server() -> Iterator[FakeLLMServer]:
 @pytest.fixture
 def llm(monkeypatch: pytest.MonkeyPatch, server: FakeLLMServer) -> FakeLLMServer:
     server.reset()
-    return configure_provider(monkeypatch, server)
+    for name, value in {
+        "REPLOG_LLM_PROVIDER": "openai_compatible",
+        "REPLOG_LLM_MODEL": "fake-model",
+        "REPLOG_LLM_BASE_URL": server.openai_base_url,
+        "REPLOG_LLM_API_KEY": "",
+        "REPLOG_LLM_MAX_RETRIES": "0",
+        "REPLOG_LLM_TIMEOUT_SECONDS": "10",
+    }.items():
+        monkeypatch.setenv(name, value)
+    return server
 
 
 @pytest.fixture
