@@ -42,7 +42,7 @@ from programs.catalog.plaintext import (
 from programs.catalog.plaintext.fate import confidence
 from programs.models import ImportDraft, ImportSource
 from programs.services import import_draft_create
-from settings_app.registry import setting_int, setting_str
+from settings_app.resolution import resolve
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +86,15 @@ def check_text(text: str) -> str:
     return text
 
 
+def _per_hour_limit() -> int:
+    # resolve() rather than the typed helpers: they are moving from settings_app.registry.
+    limit = resolve("plan_import.llm_parses_per_hour")
+    assert isinstance(limit, int)
+    return limit
+
+
 def _llm_parses_left(by: Any, now: dt.datetime) -> int | None:
-    limit = setting_int("plan_import.llm_parses_per_hour")
+    limit = _per_hour_limit()
     if limit <= 0 or by is None:
         return None
     used = PlanImportLog.objects.filter(
@@ -97,7 +104,7 @@ def _llm_parses_left(by: Any, now: dt.datetime) -> int | None:
 
 
 def _rate_limited_message() -> str:
-    limit = setting_int("plan_import.llm_parses_per_hour")
+    limit = _per_hour_limit()
     return (
         f"You have had {limit} plans read by the LLM in the last hour; the limit is {limit} per "
         "hour (setting “LLM plan parses per coach per hour”). Use the grammar parser, or try "
@@ -236,7 +243,7 @@ def _in_lines(issue: str, lines: list[int]) -> str:
 
 
 def _unit() -> str:
-    return setting_str("defaults.weight_unit")
+    return str(resolve("defaults.weight_unit"))
 
 
 def _fail(log: PlanImportLog | None, message: str) -> NoReturn:

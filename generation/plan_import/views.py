@@ -8,12 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from athletes.access import admin_required
 from generation.llm import LLMConfig
 from generation.plan_import.forms import PlanTextForm
 from generation.plan_import.metrics import plan_import_metrics
 from generation.plan_import.service import PlanImportError, plan_import_parse
-from programs.access import importer_required
+from programs.access import catalog_admin_required, importer_required
 from replog.types import AuthedRequest
 
 PAGE = "generation/plan_import.html"
@@ -62,6 +61,6 @@ def plan_import_create(request: AuthedRequest) -> HttpResponse:
 
 
 @require_GET
-@admin_required
+@catalog_admin_required
 def plan_import_metrics_page(request: AuthedRequest) -> HttpResponse:
     return render(request, "generation/plan_import_metrics.html", plan_import_metrics())
