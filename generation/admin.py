@@ -14,6 +14,9 @@ from generation.models import GenerationRun
 
 MONTHS_SHOWN = 12
 
+# The plan import log's admin lives with its app module; importing it registers it.
+from generation.plan_import import admin as _plan_import_admin  # noqa: E402, F401
+
 
 @admin.register(GenerationRun)
 class GenerationRunAdmin(admin.ModelAdmin[GenerationRun]):
@@ -101,6 +104,3 @@ def monthly_totals(queryset: QuerySet[GenerationRun]) -> list[dict[str, Any]]:
         .order_by("-month")
     )
     return [dict(row) for row in rows[:MONTHS_SHOWN]]
-
-
-from generation.plan_import import admin as _plan_import_admin  # noqa: E402, F401  (registers it)
