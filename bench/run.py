@@ -547,6 +547,9 @@ def print_report(report: dict[str, Any]) -> None:
     for b in report["batches"]:
         if b["failed"]:
             print(f"!! concurrency {b['concurrency']}: {b['failed']}")
+    from bench.plan_grammar import describe as describe_plan_grammar
+
+    print(describe_plan_grammar(report["plan_grammar"]))
     print(f"JSON: {report['meta']['json']}")
 
 
@@ -678,6 +681,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
     finally:
         server.stop()
+    from bench.plan_grammar import plan_grammar_200
+
+    report["plan_grammar"] = plan_grammar_200()  # pure: needs no database
     path = args.output or RESULTS / f"latest-{report['meta']['database']}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     report["meta"]["json"] = str(path)

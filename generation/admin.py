@@ -14,6 +14,9 @@ from generation.models import GenerationRun, SessionAdjustment
 
 MONTHS_SHOWN = 12
 
+# The plan import log's admin lives with its app module; importing it registers it.
+from generation.plan_import import admin as _plan_import_admin  # noqa: E402, F401
+
 
 @admin.register(GenerationRun)
 class GenerationRunAdmin(admin.ModelAdmin[GenerationRun]):

@@ -184,8 +184,10 @@ class GenerationRun(models.Model):
         return f"LLM failed: {reason} — rules-engine draft shown"
 
 
-# The shared LLM rate limiter's state lives in its own module (owned with generation/ratelimit.py);
-# importing it here registers it with the generation app and its migrations.
+# Models kept in their own modules (the shared LLM rate limiter's state, owned with
+# generation/ratelimit.py; the plan import log): importing them here registers them with the
+# generation app and its migrations.
+from generation.plan_import.models import PlanImportLog  # noqa: E402, F401
 from generation.ratelimit_models import RateLimitSlot  # noqa: E402, F401
 
 

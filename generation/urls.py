@@ -26,6 +26,10 @@ urlpatterns += [
 urlpatterns += [
     path("test-connection/", views.llm_test_connection, name="test_connection"),
 ]
+# Free-text plan import: its own URL module, so this shared file only grows by these lines.
+from generation.plan_import.urls import urlpatterns as plan_import_urls  # noqa: E402
+
+urlpatterns += plan_import_urls
 urlpatterns += [
     path("athletes/<int:athlete_pk>/context/", views.context_panel, name="context_panel"),
 ]

@@ -316,6 +316,9 @@ class ImportDraft(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
     set_edits = models.JSONField(default=dict, blank=True)
+    # Free-text imports: one entry per pasted line (its fate: parsed how, by the LLM, ignored
+    # why), so the preview can show what became of every line, not only what was read.
+    lines = models.JSONField(default=list, blank=True)
     status = models.CharField(
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.DRAFT
     )

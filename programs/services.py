@@ -416,6 +416,7 @@ def import_draft_create(
     filename: str = "",
     source: str = ImportSource.UPLOAD,
     strict: bool = False,
+    lines: list[dict[str, Any]] | None = None,
 ) -> tuple[ImportDraft | None, ParseResult]:
     """Parse and validate; on success store a draft. Returns (draft or None, the parse result
     with every error and warning)."""
@@ -438,6 +439,7 @@ def import_draft_create(
         filename=filename[:255],
         catalog=parsed.data,
         warnings=[w.as_dict() for w in parsed.warnings],
+        lines=lines or [],
     )
     return draft, parsed
 

@@ -22,6 +22,7 @@ from programs.access import (
     programs_visible_to,
 )
 from programs.catalog.export import catalog_export, dumps, export_filename
+from programs.catalog.plaintext.fate import line_rows
 from programs.forms import (
     CatalogUploadForm,
     ExerciseFilterForm,
@@ -212,7 +213,9 @@ def _draft(request: AuthedRequest, pk: int) -> ImportDraft:
 
 
 def _preview_context(draft: ImportDraft, **extra: Any) -> dict[str, Any]:
-    return {"draft": draft, "preview": draft_preview(draft), **extra}
+    preview = draft_preview(draft)
+    lines = line_rows(draft.lines, preview) if draft.lines else []
+    return {"draft": draft, "preview": preview, "line_rows": lines, **extra}
 
 
 @require_GET

@@ -311,6 +311,18 @@ REGISTRY: tuple[Setting, ...] = (
         max_value=10_000,
     ),
     Setting(
+        "plan_import.llm_parses_per_hour",
+        Kind.INT,
+        20,
+        "Generation",
+        "LLM plan parses per coach per hour",
+        "How many pasted plans one coach may have read by the LLM in any hour; 0 = no limit. "
+        "The grammar-only parser is never limited.",
+        env_var="REPLOG_PLAN_IMPORT_LLM_PARSES_PER_HOUR",
+        min_value=0,
+        max_value=10_000,
+    ),
+    Setting(
         "generation.run_deadline_seconds",
         Kind.INT,
         600,
