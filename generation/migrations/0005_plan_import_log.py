@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('athletes', '0002_initial'),
-        ('generation', '0002_rate_limit_slot'),
-        ('programs', '0003_importdraft_lines'),
+        ('generation', '0004_session_adjustment'),
+        ('programs', '0004_importdraft_lines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0002_importdraft'),
+        ('programs', '0003_exercise_muscle_groups'),
     ]
 
     operations = [
