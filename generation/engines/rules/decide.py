@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from generation.checker.decisions import Change, Decision
+from generation.constraints import loads_part
 from generation.engines.rules.loads import (
-    change_words,
     choose_load,
     feel_words,
     load_tail,
@@ -38,12 +38,25 @@ from generation.engines.rules.pool import (
     risk_of,
     stat_of,
     substitute_for,
+    wished_away,
 )
 from generation.engines.rules.progress import plateau_plan, progress_without_load
+from generation.engines.rules.statements import (
+    REASONS,
+    load_change,
+    say,
+    state_change,
+    tm_suggestion,
+)
 from generation.engines.rules.verdict import verdict_for
+from generation.engines.rules.wishes import kept
 
 if TYPE_CHECKING:
     from generation.packet import HealthFlag
+
+
+# Verdicts that would raise a load (a growth flag or a TM-driven program holds them instead).
+_RISES = frozenset({Verdict.PROGRESS, Verdict.STEADY, Verdict.NO_DATA})
 
 
 def plan_exercises(ctx: Drafting, source: Source) -> dict[str, Plan]:
@@ -59,6 +72,7 @@ def plan_exercises(ctx: Drafting, source: Source) -> dict[str, Plan]:
         ex = ex_of(ctx, rows_of[key][0].exercise)
         if can_use(ctx, ex) and risk_of(ctx, ex.name) is None:
             ctx.taken.add(ex.key)
+    ctx.rules = {name.casefold(): inc for name, inc in source.rules.items()}
     recovery = set(source.recovery_weeks)
     plans = {}
     for key in order:
@@ -72,6 +86,12 @@ def plan_one(ctx: Drafting, name: str, rows: list[Row], normal: list[Row]) -> Pl
     src = ex_of(ctx, name)
     plan = Plan(source=src.name, name=src.name, pattern=src.pattern)
     target = src
+    away = wished_away(ctx, src)
+    if away:
+        plan.name = ""
+        message = f"{src.name} left out: {away} rules it out."
+        say(ctx, message, Decision(Change.LEFT_OUT, src.name))
+        return plan
     # 1. Equipment and tier.
     if not can_use(ctx, src):
         why = why_not(ctx, src)
@@ -83,45 +103,68 @@ def plan_one(ctx: Drafting, name: str, rows: list[Row], normal: list[Row]) -> Pl
                 f"{src.name} left out: {why}, and no {kind} exercise {ctx.first} can do is "
                 "in the catalog."
             )
-            ctx.exercise_lines.append(message)
+            say(ctx, message, Decision(Change.LEFT_OUT, src.name))
             ctx.warnings.append(message)
             return plan
-        ctx.exercise_lines.append(
+        say(
+            ctx,
             f"{src.name} replaced by {sub.name}: {why}; {preference(ctx, sub, src)}same "
-            f"movement pattern ({pattern_words(src.pattern)})."
+            f"movement pattern ({pattern_words(src.pattern)}).",
+            Decision(Change.SWAP, sub.name, replaced=src.name),
         )
         target = sub
     # 2. High-risk for a body part named in a health note.
     lowered: tuple[str, HealthFlag] | None = None
+    plan.tm_rule = ctx.rules.get(src.key) if target is src else None
     risk = risk_of(ctx, target.name)
+    if risk is not None and kept(ctx, target.name):
+        part, keyword, flag = risk
+        say(ctx, f"{target.name} kept, as the coach asks, although “{keyword}” loads the {part}"
+            f" — {cite(ctx, flag)}: its loads are lowered instead.")  # fmt: skip
+        lowered, risk = (part, flag), None
     if risk is not None:
         part, keyword, flag = risk
-        sub = substitute_for(ctx, target, safe_only=True)
-        if sub is not None:
-            ctx.exercise_lines.append(
-                f"{target.name} replaced by {sub.name}: “{keyword}” loads the {part} — "
-                f"{cite(ctx, flag)}; same movement pattern "
-                f"({pattern_words(target.pattern)})."
+        sub = substitute_for(ctx, target, safe_only=True, gentle=True)
+        kind = pattern_words(target.pattern)
+        if sub is None:
+            message = (
+                f"{target.name} left out: “{keyword}” loads the {part} — {cite(ctx, flag)}; no "
+                f"{kind} exercise of the same body region that {ctx.first} can do spares it."
             )
-            target = sub
-        else:
-            ctx.exercise_lines.append(
-                f"{target.name} kept although “{keyword}” loads the {part} — "
-                f"{cite(ctx, flag)}: no {pattern_words(target.pattern)} exercise "
-                f"{ctx.first} can do spares it, so its loads are lowered."
-            )
-            lowered = (part, flag)
+            say(ctx, message, Decision(Change.LEFT_OUT, target.name))
+            ctx.warnings.append(message)
+            plan.name = ""
+            return plan
+        say(
+            ctx,
+            f"{target.name} replaced by {sub.name}: “{keyword}” loads the {part} — "
+            f"{cite(ctx, flag)}; same movement pattern ({kind}){gentle(ctx, sub, part)}.",
+            Decision(Change.SWAP, sub.name, replaced=target.name),
+        )
+        target = sub
     lowered = lowered or loaded_part(ctx, target)
     ctx.taken.add(target.key)
     plan.name, plan.pattern = target.name, target.pattern
     stat = stat_of(ctx, target.name)
     plan.verdict = verdict_for(ctx, stat)
     choose_load(ctx, plan, target, rows, normal, stat)
+    if plan.verdict is Verdict.PLATEAU and kept(ctx, target.name):
+        plan.verdict = Verdict.HOLD  # the coach keeps it: no variation, held
     if plan.verdict is Verdict.PLATEAU:
         assert stat is not None
         return plateau_plan(ctx, plan, target, rows, normal, stat, lowered)
     apply_verdict(ctx, plan, target, normal, stat, lowered)
     return plan
+
+
+def gentle(ctx: Drafting, sub: Ex, part: str) -> str:
+    """Said when every candidate still loads the part (a run for a knee): the gentlest is taken."""
+    if loaded_part(ctx, sub) is None:
+        return ""
+    return (
+        f"; every {pattern_words(sub.pattern)} exercise {ctx.first} can do loads the {part}, "
+        f"{sub.name} the least"
+    )
 
 
 def why_not(ctx: Drafting, ex: Ex) -> str:
@@ -168,13 +211,6 @@ def apply_verdict(
             f"adherence {fmt(ctx.adherence)} % is below {fmt(t.adherence_low)} %, so only "
             "the standard step"
         )
-    if (
-        verdict is Verdict.STEADY
-        and stat is not None
-        and stat.rising
-        and verdict_for(ctx, replace(stat, trend="stable")) is Verdict.PROGRESS
-    ):
-        gate = "RPE rising, so not easy yet"
     because = f" — {data}" if data else ""
     if lowered is not None:
         part, flag = lowered
@@ -184,6 +220,11 @@ def apply_verdict(
             otherwise = f" (otherwise: {data})" if data else ""
             because = f" — it loads the {part}: {cite(ctx, flag)}{otherwise}"
             verdict = Verdict.LOWER
+    if verdict is Verdict.STEADY and stat is not None and stat.rising:
+        verdict, gate = Verdict.HOLD, "RPE rising, so held rather than the standard step"
+    if verdict in _RISES and ctx.growth and loads_part(target.name, target.pattern, "back"):
+        verdict, gate = Verdict.HOLD, "growth flag: loads on spinal lifts held this block"
+        ctx.growth_held.append(plan.name)
     plan.verdict = verdict
     name = plan_label(ctx, plan)
     tail = load_tail(ctx, plan, stat)
@@ -226,7 +267,7 @@ def apply_verdict(
         apply_percent(ctx, plan, name, verdict, step, normal, because + tail, gate)
         return
     plan.force_move = verdict in (Verdict.PROGRESS, Verdict.REDUCE, Verdict.LOWER)
-    change = change_words(ctx, verdict, step, "% load", gate)
+    gated = f" ({gate})" if gate else ""
     if plan.load is Load.WORKING and plan.working is not None:
         before = plan.working
         after = move_load(ctx, before, step, plan.force_move)
@@ -237,16 +278,12 @@ def apply_verdict(
         plan.step = step
         before = max((r.absolute_weight for r in normal if r.absolute_weight), default=Decimal(0))
         after = move_load(ctx, before, step, plan.force_move)
-    if not step:
-        action = f"held at {fmt(before)} {ctx.unit}"
-    elif after == before:
+    if step and after == before:
         data = stat.data(t) if stat is not None else "no sessions logged"
-        data += f"; {gate}" if gate else ""
-        ctx.kept_loads.append(f"{name} at {fmt(before)} {ctx.unit} ({data})")
+        ctx.kept_loads.append(f"{name} at {fmt(before)} {ctx.unit} ({data}{gated})")
+        ctx.decisions.append(load_change(ctx, plan, before, after))
         return
-    else:
-        action = f"{change}, top set {fmt(before)} → {fmt(after)} {ctx.unit}"
-    ctx.exercise_lines.append(f"{name}: {action}{because}{tail}.")
+    state_change(ctx, plan, name, before, after, f"{gated}{because}{tail}")
 
 
 def apply_percent(
@@ -261,21 +298,27 @@ def apply_percent(
 ) -> None:
     t = ctx.t
     top = max((r.percentage for r in normal if r.percentage is not None), default=None)
-    if step > 0 and top is not None and top + step > t.percentage_max:
+    if top is None:
+        plan.step = step
+        say(ctx, f"{name}: {REASONS[verdict]}{because}.")
+        return
+    if plan.tm_rule is not None and verdict in _RISES:
+        tm_suggestion(ctx, plan, name, top, because)
+        return
+    if step > 0 and top + step > t.percentage_max:
         if verdict is Verdict.PROGRESS and room_for_a_set(ctx, normal, plan):
             plan.sets_delta = 1
-            ctx.exercise_lines.append(
+            say(
+                ctx,
                 f"{name}: one more set instead of load — its top set is already at "
                 f"{fmt(top)} % of the training max (ceiling {fmt(t.percentage_max)} %)"
-                f"{because}."
+                f"{because}.",
             )
             return
         step = max(Decimal(0), t.percentage_max - top)
     plan.step = step
-    moved = f" (top set {fmt(top)} → {fmt(top + step)} %)" if top is not None and step else ""
-    ctx.exercise_lines.append(
-        f"{name}: {change_words(ctx, verdict, step, 'points', gate)}{moved}{because}."
-    )
+    gated = f" ({gate})" if gate else ""
+    state_change(ctx, plan, name, top, top + step, f"{gated}{because}")
 
 
 def note_as_written(ctx: Drafting, plan: Plan, stat: Stat | None, gate: str) -> None:

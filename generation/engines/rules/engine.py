@@ -9,11 +9,17 @@ from generation.engines.base import Draft, EngineName, GenerationRequest, Usage
 from generation.engines.rules.decide import plan_exercises
 from generation.engines.rules.inputs import start
 from generation.engines.rules.model import MODEL, Drafting, Load, fmt, listing, to_num
-from generation.engines.rules.reasoning import adherence_lines, program_description, tier_lines
+from generation.engines.rules.reasoning import (
+    adherence_lines,
+    answer_lines,
+    program_description,
+    tier_lines,
+)
 from generation.engines.rules.sessions import build_sets
 from generation.engines.rules.source import choose_source
 from generation.engines.rules.structure import build_weeks
 from generation.engines.rules.thresholds import THRESHOLDS, Thresholds
+from generation.engines.rules.wishes import apply_volume, read_wishes, taper
 
 if TYPE_CHECKING:
     from generation.packet import Packet
@@ -36,6 +42,7 @@ class RulesEngine:
                 engine=EngineName.RULES, model=MODEL, duration_s=time.monotonic() - started
             ),
             warnings=drafting.warnings,
+            decisions=drafting.decisions,
         )
 
 
@@ -43,8 +50,10 @@ def draft_catalog(ctx: Drafting) -> dict[str, Any]:
     request = ctx.request
     source = choose_source(ctx)
     ctx.reasoning.append(source.why)
+    read_wishes(ctx)
     plans = plan_exercises(ctx, source)
-    weeks = build_weeks(ctx, source)
+    apply_volume(ctx, plans)
+    weeks = taper(ctx, build_weeks(ctx, source))
     sets = build_sets(ctx, source, plans, weeks)
 
     ctx.reasoning.extend(adherence_lines(ctx))
@@ -88,11 +97,7 @@ def draft_catalog(ctx: Drafting) -> dict[str, Any]:
             ctx.reasoning.append(
                 f"Progression rules of {source.name} dropped for {listing(names)}: {why}."
             )
-    if request.coach_directions.strip():
-        ctx.reasoning.append(
-            "Coach directions are kept in the program description; the rules engine cannot "
-            "interpret free text, so they changed nothing here — apply them in the preview."
-        )
+    ctx.reasoning.extend(answer_lines(ctx))
     program = {
         "name": request.program_name.strip(),
         "description": program_description(ctx, source),

@@ -6,8 +6,10 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from generation.checker.decisions import Decision
 from generation.engines.rules.model import Drafting, Ex, Load, Plan, Row, Stat, Verdict, fmt
 from generation.engines.rules.pool import cite
+from generation.engines.rules.statements import load_change
 from programs.loads import round_load
 
 if TYPE_CHECKING:
@@ -53,6 +55,8 @@ def choose_load(
     else:
         load = Load.BODYWEIGHT if all_bw and same else Load.OPEN
     plan.load = load
+    values = [r.percentage if load is Load.PERCENT else r.absolute_weight for r in normal]
+    plan.source_top = max((v for v in values if v), default=None)
     if load is Load.WORKING and working is not None:
         values = [r.percentage or r.absolute_weight for r in normal]
         plan.reference = max((v for v in values if v), default=None)
@@ -128,25 +132,40 @@ def feel_words(ctx: Drafting, plan: Plan) -> str:
 def lower_for(ctx: Drafting, plan: Plan, lowered: tuple[str, HealthFlag] | None) -> None:
     if lowered is None:
         return
-    t = ctx.t
     part, flag = lowered
+    what, decisions = lowered_load(ctx, plan)
+    because = f"it loads the {part}: {cite(ctx, flag)}"
+    ctx.exercise_lines.append(f"{plan_label(ctx, plan)}: {what} — {because}.")
+    ctx.decisions.extend(decisions)
+
+
+def lowered_load(ctx: Drafting, plan: Plan) -> tuple[str, list[Decision]]:
+    """Lower an exercise that loads a body part named in a recent note; what was done."""
+    t = ctx.t
     plan.verdict = Verdict.LOWER
+    top = plan.source_top
     if plan.load in (Load.BODYWEIGHT, Load.OPEN):
         plan.sets_delta = -1
-        what = "one set fewer"
-    elif plan.load is Load.FEEL:
+        return "one set fewer", []
+    if plan.load is Load.FEEL:
         plan.rpe_shift = -t.rpe_cut
-        what = f"{feel_words(ctx, plan)}, {fmt(t.rpe_cut)} lower than the source"
-    elif plan.load is Load.WORKING and plan.working is not None:
-        before = plan.working
-        plan.working = move_load(ctx, before, -t.injury_points, True)
-        what = f"working weight lowered {fmt(before)} → {fmt(plan.working)} {ctx.unit}"
+        return f"{feel_words(ctx, plan)}, {fmt(t.rpe_cut)} lower than the source", []
+    if plan.load is Load.WORKING and plan.working is not None:
+        before, after = plan.working, move_load(ctx, plan.working, -t.injury_points, True)
+        plan.working = after
+    elif top is not None:
+        plan.step, plan.force_move = -t.injury_points, True
+        before = top
+        after = (
+            max(t.percentage_min, top - t.injury_points)
+            if plan.load is Load.PERCENT
+            else move_load(ctx, top, plan.step, True)
+        )
     else:
-        plan.step = -t.injury_points
-        plan.force_move = True
-        share = "points" if plan.load is Load.PERCENT else "% load"
-        what = f"lowered {fmt(t.injury_points)} {share}"
-    ctx.exercise_lines.append(f"{plan.name}: {what} — it loads the {part}: {cite(ctx, flag)}.")
+        plan.step, plan.force_move = -t.injury_points, True
+        return "lowered", []
+    decision = load_change(ctx, plan, before, after)
+    return f"{decision.text()}, lowered", [decision]
 
 
 def move_load(ctx: Drafting, value: Decimal, step: Decimal, force: bool) -> Decimal:
@@ -157,4 +176,7 @@ def move_load(ctx: Drafting, value: Decimal, step: Decimal, force: bool) -> Deci
     moved = round_load(value * (Decimal(100) + step) / Decimal(100), ctx.increment)
     if force and moved == value and ctx.increment > 0:
         moved = value + ctx.increment if step > 0 else value - ctx.increment
+    if ctx.youth and ctx.increment > 0:
+        # A youth athlete's load moves by at most one increment a week.
+        moved = min(value + ctx.increment, max(value - ctx.increment, moved))
     return max(Decimal(0), moved)

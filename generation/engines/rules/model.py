@@ -10,7 +10,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from generation.checker.decisions import Decision
 from generation.engines.base import GenerationRequest
+from generation.engines.rules.directions import Wish
 from generation.engines.rules.thresholds import GOAL_THEMES, Thresholds
 from programs.models import (
     Audience,
@@ -172,6 +174,9 @@ class Plan:
     note: str = ""  # added to every set
     alternate: Plan | None = None  # plateau: the variation …
     alternate_days: frozenset[int] = frozenset()  # … on these source days
+    days: tuple[int, ...] = ()  # the source days a decision about it speaks of (() = all)
+    source_top: Decimal | None = None  # the source's top set in normal weeks (% or load)
+    tm_rule: Decimal | None = None  # the source's progression rule: the TM moves, not the %
 
     @property
     def swapped(self) -> bool:
@@ -284,6 +289,8 @@ class Drafting:
         self.increment = Decimal(str(setting_float("defaults.plate_increment")))
         self.owned = {name.casefold() for name in packet.equipment}
         self.adherence = packet.adherence.rate_pct
+        weight = packet.body_weight
+        self.growth = self.youth and weight is not None and "growth" in weight.flag
         self.catalog: dict[str, Ex] = {}
         self.tms: dict[str, Decimal] = {}
         self.flags: dict[str, list[HealthFlag]] = defaultdict(list)
@@ -292,3 +299,8 @@ class Drafting:
         self.from_log: set[str] = set()
         self.read_from_log: set[str] = set()
         self.taken: set[str] = set()
+        self.decisions: list[Decision] = []
+        self.wishes: list[Wish] = []  # the coach's directions and pinned notes, as read
+        self.growth_held: list[str] = []  # spinal lifts held for a growth flag
+        self.rules: dict[str, Decimal] = {}  # progression rules of the source, by exercise key
+        self.day_sources: dict[int, list[int]] = {}  # draft day → the source days it takes

@@ -33,7 +33,15 @@ def tier_ok(ctx: Drafting, ex: Ex) -> bool:
 
 
 def can_use(ctx: Drafting, ex: Ex) -> bool:
-    return ex.can_do and tier_ok(ctx, ex)
+    return ex.can_do and tier_ok(ctx, ex) and not wished_away(ctx, ex)
+
+
+def wished_away(ctx: Drafting, ex: Ex) -> str:
+    """The coach's direction or note that rules the exercise out, if any."""
+    for wish in ctx.wishes:
+        if ex.pattern in wish.avoid_patterns or ex.name in wish.avoid_names:
+            return wish.source
+    return ""
 
 
 def risk_of(ctx: Drafting, name: str) -> tuple[str, str, HealthFlag] | None:
@@ -60,39 +68,70 @@ def loaded_part(ctx: Drafting, ex: Ex) -> tuple[str, HealthFlag] | None:
 
 
 def substitute_for(
-    ctx: Drafting, ex: Ex, *, safe_only: bool = False, own_for: str = ""
+    ctx: Drafting, ex: Ex, *, safe_only: bool = False, own_for: str = "", gentle: bool = False
 ) -> Ex | None:
-    """The best like-for-like for `ex`: same movement pattern, possible and right for the
-    athlete's tier; preferring one not high-risk for a flagged body part, the athlete's own
-    swap for `own_for`, one not already in the program, one they already train, the same
-    tier, the closest name, then the name."""
+    options = swap_options(ctx, ex, safe_only=safe_only, own_for=own_for, gentle=gentle)
+    return options[0] if options else None
+
+
+def swap_options(
+    ctx: Drafting, ex: Ex, *, safe_only: bool = False, own_for: str = "", gentle: bool = False
+) -> list[Ex]:
+    """Like-for-like candidates for `ex`, best first: same movement pattern and body region,
+    possible and right for the athlete's tier; preferring one not high-risk for a flagged body
+    part, then one no rule flags at all, the athlete's own swap for `own_for`, one not already in
+    the program, one they already train; for a health swap the gentler tier, else the same
+    tier; the closest name, then the name."""
     if not ex.pattern:
-        return None
+        return []
     target = normalise(ex.name)
+    region = region_of(ex.name, ex.pattern)
     options = []
     for cand in ctx.catalog.values():
         if cand.pattern != ex.pattern or cand.key == ex.key or not can_use(ctx, cand):
+            continue
+        if region and region_of(cand.name, cand.pattern) not in (region, ""):
             continue
         risky = risk_of(ctx, cand.name) is not None
         if risky and safe_only:
             continue
         stat = ctx.stats.get(cand.key)
         own = bool(own_for) and stat is not None and own_for in stat.replaces
+        tier = TIER_RANK.get(cand.tier, 1) if gentle else int(cand.tier != ex.tier)
         options.append(
             (
                 risky,
+                loaded_part(ctx, cand) is not None,
                 not own,
                 cand.key in ctx.taken,
+                tier if gentle else 0,
                 not ctx.trained.get(cand.key),
-                cand.tier != ex.tier,
+                tier,
                 -similarity(target, normalise(cand.name)),
                 cand.key,
                 cand,
             )
         )
-    if not options:
-        return None
-    return min(options, key=lambda o: o[:7])[7]
+    return [o[-1] for o in sorted(options, key=lambda o: o[:-1])]
+
+
+# Words that put a plyometric or olympic exercise on the upper body (a depth jump's substitute
+# is another lower-body jump, never a plyometric push-up).
+_UPPER_WORDS = ("push-up", "press", "chest", "throw", "slam", "pass", "pull", "row", "dip")
+_REGIONS = {
+    "upper": frozenset({"horizontal_push", "vertical_push", "horizontal_pull", "vertical_pull"}),
+    "lower": frozenset({"squat", "hinge", "lunge", "run"}),
+}
+
+
+def region_of(name: str, pattern: str) -> str:
+    for region, patterns in _REGIONS.items():
+        if pattern in patterns:
+            return region
+    if pattern not in ("plyometric", "olympic"):
+        return ""
+    low = name.casefold()
+    return "upper" if any(w in low for w in _UPPER_WORDS) else "lower"
 
 
 def next_variation(ctx: Drafting, ex: Ex) -> Ex | None:

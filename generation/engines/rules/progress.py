@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from generation.engines.rules.loads import choose_load, lower_for, room_for_a_set, variation_load
+from generation.checker.decisions import Change, Decision
+from generation.engines.rules.loads import (
+    choose_load,
+    lower_for,
+    lowered_load,
+    room_for_a_set,
+    variation_load,
+)
 from generation.engines.rules.model import (
     LOADED_REP_TYPES,
     Drafting,
@@ -18,7 +26,8 @@ from generation.engines.rules.model import (
     listing,
     pattern_words,
 )
-from generation.engines.rules.pool import loaded_part, next_variation, stat_of, substitute_for
+from generation.engines.rules.pool import cite, loaded_part, next_variation, stat_of, substitute_for
+from generation.engines.rules.statements import load_change
 
 if TYPE_CHECKING:
     from generation.packet import HealthFlag
@@ -67,6 +76,8 @@ def progress_without_load(
         plan.name, plan.pattern = variation.name, variation.pattern
         plan.load = Load.BODYWEIGHT if variation.bodyweight else Load.OPEN
         plan.working, plan.note = None, ""
+        renamed_swap(ctx, plan.source, old, variation.name)
+        ctx.decisions.append(Decision(Change.SWAP, variation.name, replaced=old))
         ctx.exercise_lines.append(
             f"{name}: progressed to {variation.name}, the next variation of the same "
             f"movement pattern ({pattern_words(target.pattern)}) — easy and complete"
@@ -86,6 +97,23 @@ def progress_without_load(
     )
 
 
+def renamed_swap(ctx: Drafting, source: str, old: str, new: str) -> None:
+    """An exercise swapped in and then progressed: the swap line names what the draft holds."""
+    if source.casefold() == old.casefold():
+        return
+    head = f"{source} replaced by {old}:"
+    ctx.exercise_lines[:] = [
+        f"{source} replaced by {new} (via {old}):{line[len(head) :]}"
+        if line.startswith(head)
+        else line
+        for line in ctx.exercise_lines
+    ]
+    ctx.decisions[:] = [
+        replace(d, exercise=new) if d.change is Change.SWAP and d.exercise == old else d
+        for d in ctx.decisions
+    ]
+
+
 def plateau_plan(
     ctx: Drafting,
     plan: Plan,
@@ -95,19 +123,19 @@ def plateau_plan(
     stat: Stat,
     lowered: tuple[str, HealthFlag] | None,
 ) -> Plan:
-    """Plateaued: the first session of the week keeps the lift at held loads, the others take
-    a like-for-like variation; an exercise trained once a week is swapped outright."""
+    """Plateaued: the first session of the week keeps the lift at held loads (lowered instead
+    when it loads a flagged body part: one line, one decision), the others take a like-for-like
+    variation; an exercise trained once a week is swapped outright."""
     days = sorted({r.day for r in normal})
     datum = f"plateau — {stat.plateau} ({stat.data(ctx.t)})"
     variation = substitute_for(ctx, target, safe_only=True)
     plan.verdict = Verdict.HOLD
     if variation is None:
+        what = first_day(ctx, plan, lowered)
         ctx.exercise_lines.append(
-            f"{plan.name}: held at the same loads — {datum}; no "
-            f"{pattern_words(target.pattern)} variation {ctx.first} can do is in the "
-            "catalog."
+            f"{plan.name}: {what} — {datum}; no {pattern_words(target.pattern)} variation "
+            f"{ctx.first} can do is in the catalog."
         )
-        lower_for(ctx, plan, lowered)
         return plan
     ctx.taken.add(variation.key)
     alternate = Plan(source=plan.source, name=variation.name, pattern=variation.pattern)
@@ -120,19 +148,39 @@ def plateau_plan(
     if len(days) > 1:
         plan.alternate = alternate
         plan.alternate_days = frozenset(days[1:])
+        plan.days, alternate.days = (days[0],), tuple(days[1:])
         others = listing([str(d) for d in days[1:]])
+        what = first_day(ctx, plan, lowered)
         ctx.exercise_lines.append(
-            f"{plan.name}: {datum}. Held at the same loads on day {days[0]}; day"
+            f"{plan.name}: {datum}. Day {days[0]}: {what}; day"
             f"{'s' if len(days) > 2 else ''} {others} take"
             f"{'' if len(days) > 2 else 's'} {variation.name} instead, a variation of the same "
             f"movement pattern ({pattern_words(target.pattern)}), {how}."
         )
-        lower_for(ctx, plan, lowered)
+        ctx.decisions.append(
+            Decision(Change.SWAP, variation.name, replaced=plan.name, days=alternate.days)
+        )
         lower_for(ctx, alternate, loaded_part(ctx, variation))
         return plan
     ctx.exercise_lines.append(
         f"{plan.name} replaced by {variation.name}: {datum}; same movement pattern "
         f"({pattern_words(target.pattern)}), {how}."
     )
+    ctx.decisions.append(Decision(Change.SWAP, variation.name, replaced=plan.name))
     lower_for(ctx, alternate, loaded_part(ctx, variation))
     return alternate
+
+
+def first_day(ctx: Drafting, plan: Plan, lowered: tuple[str, HealthFlag] | None) -> str:
+    """What the plateaued lift does where it stays: held, or lowered for a health note."""
+    if lowered is not None:
+        what, decisions = lowered_load(ctx, plan)
+        ctx.decisions.extend(decisions)
+        part, flag = lowered
+        return f"{what} — it loads the {part}: {cite(ctx, flag)}"
+    if plan.source_top is None or plan.load not in (Load.PERCENT, Load.SCALED, Load.WORKING):
+        return "held at the same loads"
+    top = plan.working if plan.load is Load.WORKING and plan.working else plan.source_top
+    decision = load_change(ctx, plan, top, top)
+    ctx.decisions.append(decision)
+    return decision.text()

@@ -12,7 +12,7 @@ def program_description(ctx: Drafting, source: Source) -> str:
         text += f" Focus: {', '.join(labels)}."
     directions = ctx.request.coach_directions.strip()
     if directions:
-        text += f"\n\nCoach directions (not interpreted by the rules engine): {directions}"
+        text += f"\n\nCoach directions (the reasoning says how each was read): {directions}"
     return text
 
 
@@ -68,3 +68,34 @@ def adherence_lines(ctx: Drafting) -> list[str]:
         f"Adherence {fmt(rate)} % over the last {plural(len(a.prescribed), 'week')} "
         f"(streak {plural(a.current_streak_weeks, 'week')}{detail}): {effect}."
     ]
+
+
+def answer_lines(ctx: Drafting) -> list[str]:
+    """A line for every health flag (by body part) and the growth flag: what the draft did."""
+    out = []
+    for part, flags in sorted(ctx.flags.items()):
+        cited = ", ".join(f"{f.source} of {f.date:%Y-%m-%d}" for f in flags)
+        touched = sorted(
+            {_subject(line) for line in ctx.exercise_lines if f"loads the {part}" in line},
+            key=str.casefold,
+        )
+        what = f"{listing(touched)} swapped, left out or lowered" if touched else "nothing in "
+        if not touched:
+            what += f"the draft loads the {part}"
+        out.append(f"Health notes on the {part} ({cited}): {what} — the lines above say how.")
+    weight = ctx.packet.body_weight
+    if ctx.youth and weight is not None and "growth" in weight.flag:
+        held = listing(sorted(set(ctx.growth_held), key=str.casefold)) or "none in this draft"
+        out.append(
+            f"Growth flag ({weight.flag}): loads on spinal lifts held and no training max "
+            f"raised this block — {held}."
+        )
+    return out
+
+
+def _subject(line: str) -> str:
+    """The exercise a line is about: "Back Squat", from "Back Squat replaced by …: …"."""
+    head = line.split(":")[0]
+    for cut in (" replaced by ", " (in place of", " left out", " kept"):
+        head = head.split(cut)[0]
+    return head
