@@ -259,6 +259,14 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def subject(line: str) -> str:
+    """The exercise a line is about: "Back Squat", from "Back Squat replaced by …: …"."""
+    head = line.split(":")[0]
+    for cut in (" replaced by ", " (in place of", " left out", " kept"):
+        head = head.split(cut)[0]
+    return head
+
+
 def listing(names: Sequence[str]) -> str:
     if len(names) <= 2:
         return " and ".join(names)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from generation.engines.rules.model import Drafting, Load, Plan, Source, clip, fmt, listing, plural
+from generation.engines.rules.model import (
+    Drafting,
+    Load,
+    Plan,
+    Source,
+    clip,
+    fmt,
+    listing,
+    plural,
+    subject,
+)
 
 
 def program_description(ctx: Drafting, source: Source) -> str:
@@ -76,7 +86,7 @@ def answer_lines(ctx: Drafting) -> list[str]:
     for part, flags in sorted(ctx.flags.items()):
         cited = ", ".join(f"{f.source} of {f.date:%Y-%m-%d}" for f in flags)
         touched = sorted(
-            {_subject(line) for line in ctx.exercise_lines if f"loads the {part}" in line},
+            {subject(line) for line in ctx.exercise_lines if f"loads the {part}" in line},
             key=str.casefold,
         )
         what = f"{listing(touched)} swapped, left out or lowered" if touched else "nothing in "
@@ -91,11 +101,3 @@ def answer_lines(ctx: Drafting) -> list[str]:
             f"raised this block — {held}."
         )
     return out
-
-
-def _subject(line: str) -> str:
-    """The exercise a line is about: "Back Squat", from "Back Squat replaced by …: …"."""
-    head = line.split(":")[0]
-    for cut in (" replaced by ", " (in place of", " left out", " kept"):
-        head = head.split(cut)[0]
-    return head

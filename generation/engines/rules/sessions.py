@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from generation.checker.decisions import Change, Decision
 from generation.engines.rules.model import (
     LOADED_REP_TYPES,
     Drafting,
@@ -17,6 +18,7 @@ from generation.engines.rules.model import (
     fmt,
     listing,
     pattern_words,
+    subject,
 )
 from generation.engines.rules.pool import can_use, risk_of
 from generation.engines.rules.prescribe import slot_sets
@@ -77,6 +79,8 @@ def build_sets(
                     focus_sets[slot.plan.name] = slot.plan.pattern
                 out.extend(slot_sets(ctx, slot, week, day, order, extra))
     structure_after_sets(ctx, trimmed, merged_twice, focus, focus_sets, volume_ok)
+    present = {r["exercise"] for r in out}
+    capped_out(ctx, {name for name in trimmed if name not in present})
     return out
 
 
@@ -238,3 +242,15 @@ def structure_after_sets(
                 f"engine cannot tell which exercises are specific to {sport}, so it changed "
                 "nothing for it."
             )
+
+
+def capped_out(ctx: Drafting, names: set[str]) -> None:
+    """An exercise the cap removed from every day: its own lines would speak of sets the draft
+    does not have, so the cap's line (which names it) replaces them."""
+    if not names:
+        return
+    ctx.exercise_lines[:] = [x for x in ctx.exercise_lines if subject(x) not in names]
+    for entries in (ctx.kept_loads, ctx.as_written):
+        entries[:] = [x for x in entries if x.split(" at ")[0].split(" (")[0] not in names]
+    ctx.decisions[:] = [d for d in ctx.decisions if d.exercise not in names]
+    ctx.decisions.extend(Decision(Change.LEFT_OUT, name) for name in sorted(names))
