@@ -57,3 +57,24 @@ def topics(packet: Packet, directions: str = "") -> list[Topic]:
 def unanswered(found: Iterable[Topic], reasoning: Iterable[str]) -> list[Topic]:
     text = "\n".join(reasoning).casefold()
     return [t for t in found if t.cue.casefold() not in text]
+
+
+def prompt_lines(packet: Packet, directions: str = "") -> str:
+    """What the LLM is asked so that its reasoning passes the same checker as the rules engine's:
+    the forms of a stated change, and one line per flag, note and direction, named as written."""
+    rules = (
+        "\n\n# Reasoning the checker can read\n"
+        'State a load change as "<Exercise>: top set 15 → 20 lb (+33 %)" (absolute loads) or '
+        '"<Exercise>: top set 75 → 77.5 % of the training max (+2.5 points)", a held load as '
+        '"<Exercise>: held at 80 % of the training max", a swap as "<Old> replaced by <New>: '
+        '<why>", a removal as "<Exercise> left out: <why>". Top set = the heaviest set of the '
+        "exercise in the block's normal (not recovery) weeks; every such line must match the sets."
+    )
+    found = topics(packet, directions)
+    if not found:
+        return rules
+    wanted = "\n".join(f"- {t.kind}: a line containing “{t.cue}”" for t in found)
+    return (
+        f"{rules}\nAnswer each of these in its own reasoning line — what the draft does about it, "
+        "or why nothing; a direction you cannot follow, say so in the first lines:\n" + wanted
+    )
