@@ -64,10 +64,11 @@ def prompt_lines(packet: Packet, directions: str = "") -> str:
     the forms of a stated change, and one line per flag, note and direction, named as written."""
     rules = (
         "\n\n# Reasoning the checker can read\n"
-        'State a load change as "<Exercise>: top set 15 → 20 lb (+33 %)" (absolute loads) or '
-        '"<Exercise>: top set 75 → 77.5 % of the training max (+2.5 points)", a held load as '
-        '"<Exercise>: held at 80 % of the training max", a swap as "<Old> replaced by <New>: '
-        '<why>", a removal as "<Exercise> left out: <why>". Top set = the heaviest set of the '
+        "State a load change as 'Back Squat: top set 15 → 20 lb (+33 %)' (absolute loads) or "
+        "'Back Squat: top set 75 → 77.5 % of the training max (+2.5 points)', a held load as "
+        "'Back Squat: held at 80 % of the training max', a swap as 'Depth Jump replaced by Box "
+        "Jump: why', a removal as 'Depth Jump left out: why', each line starting with the "
+        "exercise's name. Top set = the heaviest set of the "
         "exercise in the block's normal (not recovery) weeks; every such line must match the sets."
     )
     found = topics(packet, directions)
