@@ -14,7 +14,15 @@ from typing import Any
 from athletes.models import Athlete, AthleteEquipment, AthleteProgram, TrainingMax, User
 from generation.engines.base import GenerationRequest
 from generation.packet import ExerciseSummary, HealthFlag, Packet, build_packet
-from generation.packet.models import BodyWeight, Completion, Note, Plateau, SessionLine, Trend
+from generation.packet.models import (
+    BodyWeight,
+    Completion,
+    MissedWeek,
+    Note,
+    Plateau,
+    SessionLine,
+    Trend,
+)
 from programs.models import Equipment, Exercise, PrescribedSet, ProgramTemplate, ProgressionRule
 
 TODAY = dt.date(2026, 3, 25)
@@ -56,10 +64,12 @@ def lift(
     return ExerciseSummary(
         name=name,
         sessions=8,
-        avg_rpe=rpe,
+        avg_rpe=None if rpe is None else float(rpe),
         rpe_trend=Trend(direction=trend if points else "insufficient data", points=points),
         volume_trend=Trend(direction="stable", points=8),
-        completion=Completion(rate_pct=completion, logged_sets=24, prescribed_sets=24, sessions=8),
+        completion=Completion(
+            rate_pct=float(completion), logged_sets=24, prescribed_sets=24, sessions=8
+        ),
         plateau=Plateau(flagged=bool(plateau), reason=plateau),
         replaces=list(replaces),
         recent_sessions=[SessionLine(date=TODAY - dt.timedelta(days=2), sets=last)] if last else [],
@@ -106,6 +116,8 @@ def packet(a: Athlete, *lifts: ExerciseSummary, flags: Iterable[HealthFlag] = ()
            adherence: float = 100, pinned: Iterable[Note] = (),
            growth: bool = False) -> Packet:  # fmt: skip
     p = build_packet(a, today=TODAY)
+    missed = [] if adherence >= 90 else [MissedWeek(week=TODAY - dt.timedelta(days=14),
+              prescribed=2, logged=1, reasons=["exam week"])]  # fmt: skip
     weight = None
     if growth:
         weight = BodyWeight(unit="lbs", direction="rising", rapid_change=True,
@@ -115,7 +127,8 @@ def packet(a: Athlete, *lifts: ExerciseSummary, flags: Iterable[HealthFlag] = ()
         "exercises": list(lifts), "other_exercises": [], "other_exercises_count": 0,
         "body_weight": weight,
         "notes": p.notes.model_copy(update={"health_flags": list(flags), "pinned": list(pinned)}),
-        "adherence": p.adherence.model_copy(update={"rate_pct": adherence, "missed_weeks": []}),
+        "adherence": p.adherence.model_copy(update={"rate_pct": float(adherence),
+                                                  "missed_weeks": missed}),
     })  # fmt: skip
 
 
