@@ -120,7 +120,7 @@ def test_a_growth_flag_holds_spinal_loads_and_raises_no_tm(drafts: dict[str, Cas
 
 
 def test_an_event_in_a_note_tapers_and_cuts_jump_volume(drafts: dict[str, Case]) -> None:
-    _, request, draft = drafts["Event in a note"]
+    _, _, draft = drafts["Event in a note"]
     weeks = draft.catalog["programs"][0]["weeks"]
     assert [w["week_type"] for w in weeks][2] == "taper"
     assert "less plyometric volume" in text(draft)
