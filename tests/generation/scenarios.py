@@ -248,3 +248,20 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("Crowded day", "the exercises-a-day cap says what it removes", crowded_day,
              {"max_exercises_per_day": 5}),
 )  # fmt: skip
+
+
+def clear_everything() -> None:
+    """Remove what a module-scoped seed committed (demo, catalog, scenarios), in an order the
+    protected foreign keys allow."""
+    from generation.models import GenerationRun
+    from programs.models import ImportDraft
+
+    GenerationRun.objects.all().delete()
+    AthleteProgram.objects.all().delete()
+    ProgramTemplate.objects.filter(owner__isnull=False).delete()
+    Athlete.objects.all().delete()
+    User.objects.all().delete()
+    ImportDraft.objects.all().delete()
+    ProgramTemplate.objects.all().delete()
+    Exercise.objects.all().delete()
+    Equipment.objects.all().delete()

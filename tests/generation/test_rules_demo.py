@@ -12,17 +12,17 @@ from typing import Any
 import pytest
 
 from athletes.demo import demo_seed
-from athletes.models import Athlete, User
+from athletes.models import Athlete
 from generation.checker import check_draft
 from generation.checker.check import youth_steps
 from generation.constraints import enforce
 from generation.engines.base import Draft, GenerationRequest
 from generation.engines.rules import RulesEngine
-from generation.models import GenerationRun
 from generation.packet import Packet, build_packet
 from programs.catalog.parse import parse_catalog
-from programs.models import Equipment, Exercise, ExerciseEquipment, ImportDraft, ProgramTemplate
+from programs.models import ExerciseEquipment
 from settings_app.resolution import setting_float
+from tests.generation.scenarios import clear_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -73,13 +73,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Cas
             )
     yield cases
     with django_db_blocker.unblock():
-        GenerationRun.objects.all().delete()
-        Athlete.objects.all().delete()
-        User.objects.all().delete()
-        ImportDraft.objects.all().delete()
-        ProgramTemplate.objects.all().delete()
-        Exercise.objects.all().delete()
-        Equipment.objects.all().delete()
+        clear_everything()
 
 
 def test_both_start_from_month_3_as_valid_four_week_blocks(demo: dict[str, Case]) -> None:

@@ -11,17 +11,15 @@ from typing import Any
 import pytest
 
 from athletes.demo import demo_seed
-from athletes.models import Athlete, AthleteProgram, User
+from athletes.models import Athlete, User
 from generation.checker import check_draft
 from generation.checker.check import youth_steps
 from generation.constraints import enforce
 from generation.engines.base import Draft, GenerationRequest
 from generation.engines.rules import RulesEngine
-from generation.models import GenerationRun
 from generation.packet import Packet, build_packet
-from programs.models import Equipment, Exercise, ImportDraft, ProgramTemplate
 from settings_app.resolution import setting_float
-from tests.generation.scenarios import SCENARIOS, TODAY
+from tests.generation.scenarios import SCENARIOS, TODAY, clear_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -45,15 +43,7 @@ def drafts(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, C
             out[s.name] = (packet, request, RulesEngine().generate(packet, request))
     yield out
     with django_db_blocker.unblock():
-        GenerationRun.objects.all().delete()
-        AthleteProgram.objects.all().delete()
-        ProgramTemplate.objects.filter(owner__isnull=False).delete()
-        Athlete.objects.all().delete()
-        User.objects.all().delete()
-        ImportDraft.objects.all().delete()
-        ProgramTemplate.objects.all().delete()
-        Exercise.objects.all().delete()
-        Equipment.objects.all().delete()
+        clear_everything()
 
 
 NAMES = ["Tommy Carter", "Sarah Carter", *(s.name for s in SCENARIOS)]

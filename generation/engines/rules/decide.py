@@ -83,65 +83,22 @@ def plan_exercises(ctx: Drafting, source: Source) -> dict[str, Plan]:
 
 
 def plan_one(ctx: Drafting, name: str, rows: list[Row], normal: list[Row]) -> Plan:
+    """Stage 2 for one source exercise (the coach's wishes, equipment and tier, health notes),
+    then stage 3 (verdict and load)."""
     src = ex_of(ctx, name)
     plan = Plan(source=src.name, name=src.name, pattern=src.pattern)
-    target = src
     away = wished_away(ctx, src)
     if away:
-        plan.name = ""
-        message = f"{src.name} left out: {away} rules it out."
-        say(ctx, message, Decision(Change.LEFT_OUT, src.name))
-        return plan
-    # 1. Equipment and tier.
-    if not can_use(ctx, src):
-        why = why_not(ctx, src)
-        sub = substitute_for(ctx, src, own_for=src.name)
-        if sub is None:
-            plan.name = ""
-            kind = ("foundational " if ctx.foundational else "") + pattern_words(src.pattern)
-            message = (
-                f"{src.name} left out: {why}, and no {kind} exercise {ctx.first} can do is "
-                "in the catalog."
-            )
-            say(ctx, message, Decision(Change.LEFT_OUT, src.name))
-            ctx.warnings.append(message)
-            return plan
-        say(
-            ctx,
-            f"{src.name} replaced by {sub.name}: {why}; {preference(ctx, sub, src)}same "
-            f"movement pattern ({pattern_words(src.pattern)}).",
-            Decision(Change.SWAP, sub.name, replaced=src.name),
-        )
-        target = sub
-    # 2. High-risk for a body part named in a health note.
-    lowered: tuple[str, HealthFlag] | None = None
+        return left_out(ctx, plan, f"{src.name} left out: {away} rules it out.", warn=False)
+    target = src if can_use(ctx, src) else equipment_swap(ctx, src)
+    if target is None:
+        kind = ("foundational " if ctx.foundational else "") + pattern_words(src.pattern)
+        why = f"{why_not(ctx, src)}, and no {kind} exercise {ctx.first} can do is in the catalog"
+        return left_out(ctx, plan, f"{src.name} left out: {why}.")
+    target, lowered = health_swap(ctx, target)
+    if target is None:
+        return left_out(ctx, plan, ctx.exercise_lines[-1], said=True)
     plan.tm_rule = ctx.rules.get(src.key) if target is src else None
-    risk = risk_of(ctx, target.name)
-    if risk is not None and kept(ctx, target.name):
-        part, keyword, flag = risk
-        say(ctx, f"{target.name} kept, as the coach asks, although “{keyword}” loads the {part}"
-            f" — {cite(ctx, flag)}: its loads are lowered instead.")  # fmt: skip
-        lowered, risk = (part, flag), None
-    if risk is not None:
-        part, keyword, flag = risk
-        sub = substitute_for(ctx, target, safe_only=True, gentle=True)
-        kind = pattern_words(target.pattern)
-        if sub is None:
-            message = (
-                f"{target.name} left out: “{keyword}” loads the {part} — {cite(ctx, flag)}; no "
-                f"{kind} exercise of the same body region that {ctx.first} can do spares it."
-            )
-            say(ctx, message, Decision(Change.LEFT_OUT, target.name))
-            ctx.warnings.append(message)
-            plan.name = ""
-            return plan
-        say(
-            ctx,
-            f"{target.name} replaced by {sub.name}: “{keyword}” loads the {part} — "
-            f"{cite(ctx, flag)}; same movement pattern ({kind}){gentle(ctx, sub, part)}.",
-            Decision(Change.SWAP, sub.name, replaced=target.name),
-        )
-        target = sub
     lowered = lowered or loaded_part(ctx, target)
     ctx.taken.add(target.key)
     plan.name, plan.pattern = target.name, target.pattern
@@ -155,6 +112,58 @@ def plan_one(ctx: Drafting, name: str, rows: list[Row], normal: list[Row]) -> Pl
         return plateau_plan(ctx, plan, target, rows, normal, stat, lowered)
     apply_verdict(ctx, plan, target, normal, stat, lowered)
     return plan
+
+
+def left_out(
+    ctx: Drafting, plan: Plan, message: str, *, warn: bool = True, said: bool = False
+) -> Plan:
+    if not said:
+        say(ctx, message, Decision(Change.LEFT_OUT, plan.source))
+    if warn:
+        ctx.warnings.append(message)
+    plan.name = ""
+    return plan
+
+
+def equipment_swap(ctx: Drafting, src: Ex) -> Ex | None:
+    sub = substitute_for(ctx, src, own_for=src.name)
+    if sub is not None:
+        say(
+            ctx,
+            f"{src.name} replaced by {sub.name}: {why_not(ctx, src)}; "
+            f"{preference(ctx, sub, src)}same movement pattern ({pattern_words(src.pattern)}).",
+            Decision(Change.SWAP, sub.name, replaced=src.name),
+        )
+    return sub
+
+
+def health_swap(ctx: Drafting, target: Ex) -> tuple[Ex | None, tuple[str, HealthFlag] | None]:
+    """A high-risk exercise for a flagged body part: a same-pattern, same-region one that spares
+    it; none → left out (None); kept by the coach → kept with lowered loads."""
+    risk = risk_of(ctx, target.name)
+    if risk is None:
+        return target, None
+    part, keyword, flag = risk
+    if kept(ctx, target.name):
+        say(ctx, f"{target.name} kept, as the coach asks, although “{keyword}” loads the {part}"
+            f" — {cite(ctx, flag)}: its loads are lowered instead.")  # fmt: skip
+        return target, (part, flag)
+    sub = substitute_for(ctx, target, safe_only=True, gentle=True)
+    kind = pattern_words(target.pattern)
+    if sub is None:
+        message = (
+            f"{target.name} left out: “{keyword}” loads the {part} — {cite(ctx, flag)}; no "
+            f"{kind} exercise of the same body region that {ctx.first} can do spares it."
+        )
+        say(ctx, message, Decision(Change.LEFT_OUT, target.name))
+        return None, None
+    say(
+        ctx,
+        f"{target.name} replaced by {sub.name}: “{keyword}” loads the {part} — "
+        f"{cite(ctx, flag)}; same movement pattern ({kind}){gentle(ctx, sub, part)}.",
+        Decision(Change.SWAP, sub.name, replaced=target.name),
+    )
+    return sub, None
 
 
 def gentle(ctx: Drafting, sub: Ex, part: str) -> str:
