@@ -172,3 +172,16 @@ def next_variation(ctx: Drafting, ex: Ex) -> Ex | None:
 
 def cite(ctx: Drafting, flag: HealthFlag) -> str:
     return f"{flag.source} of {flag.date:%Y-%m-%d} (“{clip(flag.text, 90)}”)"
+
+
+def plainest(ctx: Drafting, patterns: frozenset[str], *, spare_taken: bool = False) -> Ex | None:
+    """The exercise of these patterns to start with: one no health note rules out, one the
+    athlete already trains, a foundational one, then the name."""
+    options = sorted(
+        (risk_of(ctx, e.name) is not None, not ctx.trained.get(e.key),
+         e.tier != Tier.FOUNDATIONAL, e.key)
+        for e in ctx.catalog.values()
+        if e.pattern and e.pattern in patterns and can_use(ctx, e)
+        and not (spare_taken and e.key in ctx.taken)
+    )  # fmt: skip
+    return ctx.catalog[options[0][3]] if options else None

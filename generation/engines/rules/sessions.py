@@ -20,13 +20,10 @@ from generation.engines.rules.model import (
     pattern_words,
     subject,
 )
-from generation.engines.rules.pool import can_use, risk_of
+from generation.engines.rules.pool import plainest
 from generation.engines.rules.prescribe import slot_sets
 from generation.engines.rules.structure import source_days_of
 from generation.engines.rules.thresholds import FOCUS_RULES, FocusRule
-from programs.models import (
-    Tier,
-)
 
 
 def build_sets(
@@ -138,24 +135,13 @@ def focus_additions(
         if rule.patterns & present:
             continue
         ctx.focus_added.add(rule.label)
-        options = sorted(
-            (
-                risk_of(ctx, e.name) is not None,
-                not ctx.trained.get(e.key),
-                e.tier != Tier.FOUNDATIONAL,
-                e.key,
-            )
-            for e in ctx.catalog.values()
-            if e.pattern and e.pattern in rule.patterns and can_use(ctx, e)
-            and e.key not in ctx.taken
-        )  # fmt: skip
-        if not options:
+        ex = plainest(ctx, rule.patterns, spare_taken=True)
+        if ex is None:
             ctx.structure_lines.append(
                 f"Focus on {rule.label}: no {rule.label} exercise {ctx.first} can do is in "
                 "the catalog, so none was added."
             )
             continue
-        ex = ctx.catalog[options[0][3]]
         day = min(counts, key=lambda d: (counts[d] + len(out[d]), d))
         if counts[day] + len(out[day]) >= ctx.request.max_exercises_per_day:
             ctx.structure_lines.append(

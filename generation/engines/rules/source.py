@@ -16,13 +16,12 @@ from generation.engines.rules.model import (
     plural,
     themes_of,
 )
-from generation.engines.rules.pool import can_use, ex_of, risk_of
+from generation.engines.rules.pool import ex_of, plainest
 from generation.engines.rules.thresholds import GENERIC_PATTERNS, TIER_SUITS
 from programs.models import (
     PrescribedSet,
     ProgramTemplate,
     ProgressionRule,
-    Tier,
 )
 
 
@@ -196,18 +195,9 @@ def generic_source(ctx: Drafting) -> Source:
     request = ctx.request
     patterns = []
     for pattern in GENERIC_PATTERNS:
-        options = sorted(
-            (
-                risk_of(ctx, e.name) is not None,
-                not ctx.trained.get(e.key),
-                e.tier != Tier.FOUNDATIONAL,
-                e.key,
-            )
-            for e in ctx.catalog.values()
-            if e.pattern == pattern and can_use(ctx, e)
-        )
-        if options:
-            patterns.append(ctx.catalog[options[0][3]].name)
+        ex = plainest(ctx, frozenset({pattern}))
+        if ex is not None:
+            patterns.append(ex.name)
     if not patterns:
         ctx.warnings.append(
             f"No program to start from and no exercise {ctx.first} can do in the basic "
