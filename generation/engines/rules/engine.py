@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from generation.checker.decisions import Decision
 from generation.engines.base import Draft, EngineName, GenerationRequest, Usage
 from generation.engines.rules.decide import plan_exercises
 from generation.engines.rules.inputs import start
@@ -42,7 +44,7 @@ class RulesEngine:
                 engine=EngineName.RULES, model=MODEL, duration_s=time.monotonic() - started
             ),
             warnings=drafting.warnings,
-            decisions=drafting.decisions,
+            decisions=on_draft_days(drafting),
         )
 
 
@@ -112,3 +114,17 @@ def draft_catalog(ctx: Drafting) -> dict[str, Any]:
         ],
     }
     return {"type": "catalog", "version": "1.1", "programs": [program]}
+
+
+def on_draft_days(ctx: Drafting) -> list[Decision]:
+    """Decisions name source days; the draft's days differ when sessions were merged or
+    repeated."""
+    mapping = ctx.day_sources
+    if all(sources == [day] for day, sources in mapping.items()):
+        return ctx.decisions
+    return [
+        replace(d, days=tuple(k for k, srcs in mapping.items() if set(srcs) & set(d.days)))
+        if d.days
+        else d
+        for d in ctx.decisions
+    ]

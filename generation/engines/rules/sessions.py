@@ -39,6 +39,7 @@ def build_sets(
             sessions[(row.week, row.day)].append(blocks[key])
         blocks[key].append(row)
     day_sources = source_days_of(ctx, source)
+    ctx.day_sources = day_sources
     focus = focus_rules(ctx)
     patterns: frozenset[str] = frozenset().union(*(f.patterns for f in focus))
     volume_ok = ctx.adherence is None or ctx.adherence >= t.adherence_volume
