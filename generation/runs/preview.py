@@ -7,12 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
 from generation.checker import CheckReport, check_draft
 from generation.models import GenerationRun
-from generation.packet import Packet
 from generation.runs import edits
+from generation.runs.selectors import run_packet
 
 
 @dataclass
@@ -219,10 +217,7 @@ def draft_check(run: GenerationRun) -> CheckReport | None:
     included) — so an edit that makes a reasoning line false shows here."""
     if not run.current_catalog or not run.reasoning:
         return None
-    try:
-        packet = Packet.model_validate(run.packet) if run.packet else None
-    except ValidationError:
-        packet = None  # a packet stored by an older version: the sets are still checked
+    packet = run_packet(run)  # None when stored by an older version: the sets are still checked
     return check_draft(
         catalog=run.current_catalog,
         reasoning=[str(line) for line in run.reasoning],

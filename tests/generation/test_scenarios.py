@@ -156,3 +156,22 @@ def test_a_youth_without_tms_moves_one_increment_at_most(drafts: dict[str, Case]
     goblet = next(line for line in draft.reasoning if line.startswith("Goblet Squat:"))
     assert "top set 25 → 30 lbs (+20 %)" in goblet
     assert "a youth athlete's load moves by at most one" in goblet
+
+
+def test_the_swap_list_a_coach_sees_leads_with_the_engines_choice(
+    drafts: dict[str, Case],
+) -> None:
+    from generation.checker import Change
+    from generation.runs.selectors import swap_choices
+
+    packet, _, draft = drafts["Tommy Carter"]
+    chosen = next(
+        d.exercise
+        for d in draft.decisions
+        if d.change is Change.SWAP and d.replaced == "Flying Sprint"
+    )
+    athlete = Athlete.objects.get(pk=packet.meta.athlete_id)
+    choices = [e.name for e in swap_choices(athlete, "Flying Sprint", packet=packet)]
+    assert choices[0] == chosen
+    # Without the packet the menu knows nothing of the knee: a sprint may lead it.
+    assert choices != [e.name for e in swap_choices(athlete, "Flying Sprint")]

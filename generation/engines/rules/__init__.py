@@ -16,8 +16,8 @@ and the training log; it writes nothing.
 
 from __future__ import annotations
 
-from generation.engines.rules.engine import RulesEngine
+from generation.engines.rules.engine import RulesEngine, swap_order
 from generation.engines.rules.model import MODEL
 from generation.engines.rules.thresholds import THRESHOLDS, Thresholds
 
-__all__ = ["MODEL", "THRESHOLDS", "RulesEngine", "Thresholds"]
+__all__ = ["MODEL", "THRESHOLDS", "RulesEngine", "Thresholds", "swap_order"]

@@ -11,6 +11,7 @@ from generation.engines.base import Draft, EngineName, GenerationRequest, Usage
 from generation.engines.rules.decide import plan_exercises
 from generation.engines.rules.inputs import start
 from generation.engines.rules.model import MODEL, Drafting, Load, fmt, listing, to_num
+from generation.engines.rules.pool import risk_of, swap_options
 from generation.engines.rules.reasoning import (
     adherence_lines,
     answer_lines,
@@ -128,3 +129,16 @@ def on_draft_days(ctx: Drafting) -> list[Decision]:
         else d
         for d in ctx.decisions
     ]
+
+
+def swap_order(packet: Packet, exercise: str) -> list[str]:
+    """The substitutes the engine would choose from for `exercise`, best first — the same list
+    the preview's swap menu leads with."""
+    request = GenerationRequest(program_name="", days_per_week=1, weeks=1)
+    ctx = start(packet, request, THRESHOLDS)
+    read_wishes(ctx)
+    ex = ctx.catalog.get(exercise.casefold())
+    if ex is None:
+        return []
+    safe = bool(ctx.flags) and risk_of(ctx, ex.name) is not None
+    return [e.name for e in swap_options(ctx, ex, safe_only=safe, own_for=ex.name, gentle=safe)]
