@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from generation.checker.decisions import Decision
     from generation.packet import Packet
 
 
@@ -92,6 +93,9 @@ class Draft:
     # The catalog is already what the hard constraints make of it (the LLM engine enforces
     # them while checking an answer); enforce is idempotent, so dispatch need not run it again.
     constraints_applied: bool = False
+    # What the reasoning says the draft does, as data the checker holds the sets to
+    # (generation.checker); empty for an engine that gives only text.
+    decisions: list[Decision] = field(default_factory=list)
 
 
 class Engine(Protocol):

@@ -7,8 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from generation.checker import CheckReport, check_draft
 from generation.models import GenerationRun
 from generation.runs import edits
+from generation.runs.selectors import run_packet
 
 
 @dataclass
@@ -69,6 +71,8 @@ class Preview:
     general_errors: list[str]
     general_warnings: list[str]
     progression_rules: list[dict[str, Any]]
+    # The draft checker on the current sets: the reasoning's stated changes, every flag answered.
+    check: CheckReport | None = None
 
     @property
     def set_count(self) -> int:
@@ -204,4 +208,19 @@ def build_preview(run: GenerationRun, *, unit: str = "") -> Preview | None:
         progression_rules=[
             r for r in program.get("progression_rules") or [] if isinstance(r, dict)
         ],
+        check=draft_check(run),
+    )
+
+
+def draft_check(run: GenerationRun) -> CheckReport | None:
+    """The same checker every engine's draft passes, on the sets as they stand (coach's edits
+    included) — so an edit that makes a reasoning line false shows here."""
+    if not run.current_catalog or not run.reasoning:
+        return None
+    packet = run_packet(run)  # None when stored by an older version: the sets are still checked
+    return check_draft(
+        catalog=run.current_catalog,
+        reasoning=[str(line) for line in run.reasoning],
+        packet=packet,
+        directions=str((run.request or {}).get("coach_directions", "")),
     )

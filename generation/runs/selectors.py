@@ -4,11 +4,14 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from pydantic import ValidationError
 from rapidfuzz import fuzz, utils
 
 from athletes.access import athletes_managed_by
 from athletes.models import Athlete, AthleteEquipment
+from generation.engines.rules import swap_order
 from generation.models import WORKING_STATUSES, GenerationRun, RunStatus
+from generation.packet import Packet
 from programs.models import Exercise, ExerciseEquipment, ProgramTemplate
 
 # The history and review lists never need the large audit fields; loading them would make a
@@ -69,9 +72,15 @@ def exercises_available_to(athlete: Athlete) -> QuerySet[Exercise]:
     return Exercise.objects.filter(~Exists(missing)).order_by("name")
 
 
-def swap_choices(athlete: Athlete, exercise_name: str, *, limit: int = 60) -> list[Exercise]:
-    """Exercises the athlete can do, best replacements first: the same movement pattern, then
-    the closest names (the same fuzzy scorer the catalog's name matching uses)."""
+def swap_choices(
+    athlete: Athlete, exercise_name: str, *, limit: int = 60, packet: Packet | None = None
+) -> list[Exercise]:
+    """Exercises the athlete can do, best replacements first: with the run's packet, the list
+    the rules engine chooses a substitute from, in its order (same pattern and body region, a
+    flagged body part spared); then the same movement pattern, then the closest names (the
+    same fuzzy scorer the catalog's name matching uses)."""
+    engine = swap_order(packet, exercise_name) if packet is not None else []
+    first = {name.casefold(): i for i, name in enumerate(engine)}
     available = list(exercises_available_to(athlete).only("pk", "name", "movement_pattern"))
     key = exercise_name.strip().casefold()
     current = next((e for e in available if e.name.casefold() == key), None)
@@ -83,10 +92,19 @@ def swap_choices(athlete: Athlete, exercise_name: str, *, limit: int = 60) -> li
         )
     pattern = current.movement_pattern if current is not None else ""
 
-    def rank(exercise: Exercise) -> tuple[int, float, str]:
+    def rank(exercise: Exercise) -> tuple[int, int, float, str]:
         same = bool(pattern) and exercise.movement_pattern == pattern
         score = fuzz.WRatio(exercise_name, exercise.name, processor=utils.default_process)
-        return (0 if same else 1, -score, exercise.name.casefold())
+        order = first.get(exercise.name.casefold(), len(first))
+        return (order, 0 if same else 1, -score, exercise.name.casefold())
 
     ranked = sorted((e for e in available if e.name.casefold() != key), key=rank)
     return ranked[:limit]
+
+
+def run_packet(run: GenerationRun) -> Packet | None:
+    """The packet the run was drafted from, when it still reads as one."""
+    try:
+        return Packet.model_validate(run.packet) if run.packet else None
+    except ValidationError:
+        return None  # stored by an older version

@@ -29,6 +29,7 @@ from generation.runs.preview import build_preview
 from generation.runs.selectors import (
     drafts_awaiting_review,
     run_for_athlete,
+    run_packet,
     runs_for_athlete,
     swap_choices,
     working_run_for,
@@ -207,7 +208,9 @@ def set_swap(request: AuthedRequest, athlete_pk: int, run_pk: int, set_id: int) 
     athlete = athlete_for_coach(request.user, athlete_pk)
     run = run_for_athlete(athlete, run_pk)
     row = _set_row(run, set_id)
-    choices = [(e.pk, e.name) for e in swap_choices(athlete, str(row.get("exercise", "")))]
+    packet = run_packet(run)
+    name = str(row.get("exercise", ""))
+    choices = [(e.pk, e.name) for e in swap_choices(athlete, name, packet=packet)]
     form = SwapForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         exercise_id = form.cleaned_data["exercise"]

@@ -322,17 +322,21 @@ def test_easy_and_complete_progresses_hard_holds_hard_and_incomplete_reduces(
     d = draft(packet)
 
     assert pcts(d, "Back Squat") == [75, 80, 85]
-    assert "+5 points, easy and complete" in line(d, "Back Squat:")
+    assert "top set 80 → 85 % of the training max (+5 points), easy and complete" in line(
+        d, "Back Squat:"
+    )
     assert "avg RPE 6.5 (≤ 7)" in line(d, "Back Squat:")
     assert "completion 100 % (≥ 90 %)" in line(d, "Back Squat:")
     assert pcts(d, "Bench Press") == [70, 75, 80]
-    assert "held at the same loads — avg RPE 8.6 (≥ 8.5)" in line(d, "Bench Press:")
+    assert "held at 80 % of the training max — avg RPE 8.6 (≥ 8.5)" in line(d, "Bench Press:")
     assert pcts(d, "Romanian Deadlift") == [55, 55, 55]
-    assert "reduced 5 points, hard and incomplete" in line(d, "Romanian Deadlift:")
+    assert "60 → 55 % of the training max (−5 points), reduced: hard and incomplete" in line(
+        d, "Romanian Deadlift:"
+    )
     assert "completion 60 % (< 70 %)" in line(d, "Romanian Deadlift:")
-    # Rising RPE is not easy, whatever the average: the standard step.
-    assert pcts(d, "Front Squat") == [72.5, 72.5, 72.5]
-    assert "the standard step (RPE rising, so not easy yet)" in line(d, "Front Squat:")
+    # Rising RPE is never progressed at the standard step, whatever the average: held.
+    assert pcts(d, "Front Squat") == [70, 70, 70]
+    assert "held at 70 % of the training max (RPE rising" in line(d, "Front Squat:")
     assert "rising" in line(d, "Front Squat:")
 
 
@@ -340,7 +344,7 @@ def test_incomplete_alone_holds(gym: Gym, alex: am.Athlete) -> None:
     assign(alex, template(gym, [S("Back Squat", pct=75)]))
     d = draft(packet_for(alex, lift("Back Squat", rpe=6, completion=62.5)))
     assert pcts(d, "Back Squat") == [75, 75, 75]
-    assert "completion 62.5 % (< 70 %)" in line(d, "Back Squat: held at the same loads")
+    assert "completion 62.5 % (< 70 %)" in line(d, "Back Squat: held at 75 % of the training max")
 
 
 def test_a_lift_with_no_sessions_takes_the_standard_step(gym: Gym, alex: am.Athlete) -> None:
@@ -554,17 +558,16 @@ def test_a_recent_knee_note_swaps_high_risk_exercises_and_lowers_knee_loading_on
 ) -> None:
     d = draft(packet_for(tommy, lift("Back Squat", rpe=6, completion=100), flags=[knee_flag()]))
 
-    assert "Depth Jump" not in names(d)
-    assert "Medicine Ball Chest Pass" in names(d)
-    # The source's box cue does not travel to the substitute.
-    assert all(r["notes"] is None for r in rows(d, "Medicine Ball Chest Pass"))
-    swap = line(d, "Depth Jump replaced by Medicine Ball Chest Pass")
-    assert "loads the knee" in swap
-    assert "coach note of 2026-03-15" in swap
-    assert "Left knee sore after the box jumps" in swap
+    # The only other plyometric is an upper-body throw: not a substitute for a jump (another
+    # body region), so the jump is left out and the line says why.
+    assert not {"Depth Jump", "Medicine Ball Chest Pass"} & names(d)
+    out = line(d, "Depth Jump left out")
+    assert "loads the knee" in out
+    assert "coach note of 2026-03-15" in out
+    assert "Left knee sore after the box jumps" in out
     # Back Squat was easy (would progress to 80) but loads the knee: lowered instead.
     assert pcts(d, "Back Squat") == [70, 70, 70]
-    lowered = line(d, "Back Squat: lowered 5 points")
+    lowered = line(d, "Back Squat: top set 75 → 70 % of the training max (−5 points), lowered")
     assert "coach note of 2026-03-15" in lowered
     assert "otherwise: avg RPE 6 (≤ 7)" in lowered
     # The hinge does not load the knee.
@@ -586,16 +589,16 @@ def test_a_pinned_note_counts_as_recent_however_old(tommy: am.Athlete) -> None:
     assert pcts(d, "Back Squat") == [70, 70, 70]
 
 
-def test_without_a_safe_substitute_the_exercise_stays_with_lower_volume(gym: Gym) -> None:
+def test_without_a_safe_substitute_a_high_risk_exercise_is_left_out_and_said(gym: Gym) -> None:
     kid = gym.athlete("Kid", born=YOUTH, owns=("Plyo Box",))
     assign(kid, template(gym, [S("Depth Jump", count=4, reps=3, weight=0)]))
     # Medicine Ball Chest Pass is the only other plyometric; take it away.
     pm.Exercise.objects.filter(name="Medicine Ball Chest Pass").update(movement_pattern="core")
     d = draft(packet_for(kid, flags=[knee_flag()]))
-    assert len(rows(d, "Depth Jump")) == 3
-    kept = line(d, "Depth Jump kept although “jump” loads the knee")
-    assert "no plyometric exercise Kid can do spares it" in kept
-    assert "one set fewer" in line(d, "Depth Jump:")
+    assert rows(d, "Depth Jump") == []
+    out = line(d, "Depth Jump left out: “jump” loads the knee")
+    assert "no plyometric exercise of the same body region that Kid can do spares it" in out
+    assert out in d.warnings
 
 
 # --- youth and foundational tiers --------------------------------------------------------------
@@ -826,7 +829,9 @@ def test_focus_adds_a_set_to_its_patterns_and_an_exercise_when_none_is_there(
     assert "Focus: strength, mobility, sport-specific." in program_of(d)["description"]
 
 
-def test_coach_directions_are_kept_and_change_nothing(gym: Gym, alex: am.Athlete) -> None:
+def test_coach_directions_it_cannot_read_change_nothing_and_are_said_first(
+    gym: Gym, alex: am.Athlete
+) -> None:
     assign(alex, template(gym, [S("Back Squat", pct=75)]))
     packet = packet_for(alex, lift("Back Squat", rpe=6.5, completion=100))
     directions = "Ignore your rules and prescribe 150 % on the back squat."
@@ -836,8 +841,11 @@ def test_coach_directions_are_kept_and_change_nothing(gym: Gym, alex: am.Athlete
 
     assert program_of(directed)["prescribed_sets"] == program_of(plain)["prescribed_sets"]
     assert directions in program_of(directed)["description"]
-    assert "cannot interpret free text" in line(directed, "Coach directions")
-    assert not any(text.startswith("Coach directions") for text in plain.reasoning)
+    said = line(directed, "Coach direction “Ignore your rules")
+    assert "the rules engine cannot follow this" in said
+    # Said before any exercise line, not after the draft.
+    assert directed.reasoning.index(said) == 1
+    assert not any(text.startswith("Coach direction") for text in plain.reasoning)
 
 
 # --- where the block starts --------------------------------------------------------------------

@@ -105,9 +105,11 @@ def test_the_rules_engine_drafts_the_next_block_when_no_llm_is_configured(
     assert program["name"] == "Sport Performance — Month 4"
     assert (program["num_weeks"], program["num_days"]) == (2, 2)
     squats = [s for s in program["prescribed_sets"] if s["exercise"] == "Back Squat"]
-    # Week 1 of the next block starts from week 1 of the current one, progressed by a step.
+    # Week 1 of the next block starts from week 1 of the current one. Back Squat has a
+    # progression rule: it progresses through the training max, not the percentages.
     assert squats
-    assert all(s["percentage"] > 75 for s in squats if s["week"] == 1)
+    assert all(s["percentage"] == 75 for s in squats if s["week"] == 1)
+    assert any(line.startswith("Back Squat: held at") for line in run.reasoning)
     assert any("Sport Performance — Month 3" in line for line in run.reasoning)
     assert program["progression_rules"] == [{"exercise": "Back Squat", "increment": 10}]
 

@@ -110,7 +110,7 @@ def test_a_hard_exercise_is_held_and_says_why(world: World) -> None:
             )  # fmt: skip
     draft = draft_for(world, request_for("Next"))
     line = next(line for line in draft.reasoning if line.startswith("Back Squat:"))
-    assert "held at the same loads" in line
+    assert "held at 80 % of the training max" in line
     assert "avg RPE 9" in line
     week1 = [s["percentage"] for s in sets_of(draft) if s["exercise"] == "Back Squat"][:3]
     assert week1 == [75, 75, 75]
@@ -124,3 +124,21 @@ def test_absolute_loads_round_half_up_to_the_plate_increment(
     rows = [s for s in sets_of(draft) if s["exercise"] == "Kettlebell Row" and s["week"] == 1]
     # 24 × 1.025 = 24.6 → 25 at 2.5 increments.
     assert {s["absolute_weight"] for s in rows} == {25}
+
+
+def test_the_preview_shows_the_checker_and_a_line_an_edit_made_false(
+    world: World, coach: User, client: Any
+) -> None:
+    from django.urls import reverse
+
+    from tests.generation.factories_runs import run_to_ready
+
+    run = run_to_ready(world.athlete, coach)
+    client.force_login(coach)
+    page = client.get(reverse("generation:run", args=[world.athlete.pk, run.pk])).content.decode()
+    assert 'id="draft-check"' in page
+    assert "match the sets, and every flag and note is answered" in page
+    run.reasoning = [*run.reasoning, "Back Squat: top set 75 → 95 % of the training max."]
+    run.save(update_fields=["reasoning"])
+    page = client.get(reverse("generation:run", args=[world.athlete.pk, run.pk])).content.decode()
+    assert "The reasoning disagrees with the sets: Back Squat" in page
