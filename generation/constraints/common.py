@@ -71,6 +71,9 @@ class Limits:
     youth_sets_per_pattern_week: int = 36
     min_patterns: int = 2  # a block of one movement pattern is not a program
     min_exercises: int = 2
+    # … in a program whose sessions average this many sets or more: a short session (a top-up,
+    # a test day, the coach's one-lift program the rules engine follows) may train one lift.
+    variety_from_sets: int = 8
 
     def rep_bounds(self, rep_type: str) -> tuple[int, int]:
         for kind, low, high in self.reps:

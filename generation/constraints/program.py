@@ -149,8 +149,11 @@ def check_pattern_caps(e: Enforcement, rows: list[dict[str, Any]]) -> None:
 
 
 def check_variety(e: Enforcement, rows: list[dict[str, Any]]) -> None:
-    """A program trains several exercises of more than one pattern, as far as the athlete's
-    equipment allows."""
+    """A program of full sessions trains several exercises of more than one pattern, as far as
+    the athlete's equipment allows."""
+    sessions = {_session(r) for r in rows}
+    if not sessions or len(rows) < e.t.variety_from_sets * len(sessions):
+        return
     names = {r["exercise"].casefold() for r in rows}
     patterns = {_pattern(e, n) for n in names}
     available = {ex.pattern or "other" for ex in e.available.values()}
