@@ -245,7 +245,10 @@ def system_message() -> str:
     """The instructions (overridable) followed by the answer format, which is not: it is RepLog's
     own contract with its parser, like the structured-output schema, and an override written
     before the format changed must not break every answer."""
-    return f"{system_prompt()}\n\n{ANSWER_FORMAT}"
+    from generation.engines.answer_text import canary_line
+
+    # The canary goes with the format, so an admin's override carries it too.
+    return f"{system_prompt()}\n\n{ANSWER_FORMAT}\n{canary_line()}"
 
 
 def catalog_reference() -> str:
