@@ -432,7 +432,7 @@ def test_six_months_fit_the_default_budget() -> None:
     assert not packet.meta.over_budget
 
 
-@pytest.mark.parametrize("budget", [1200, 1800, 2500, 3200, 4000, 6000])
+@pytest.mark.parametrize("budget", [1200, 1800, 2500, 3600, 4000, 6000])
 def test_skipping_the_exact_count_of_clearly_oversized_steps_changes_no_packet(
     budget: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
