@@ -427,8 +427,8 @@ def test_budget_summarises_older_data_and_keeps_recent_data() -> None:
 def test_six_months_fit_the_default_budget() -> None:
     story = build_story(weeks=26)
     packet = build_packet(story.athlete, today=TODAY)
-    assert packet.meta.token_budget == 4000
-    assert packet.meta.token_estimate <= 4000
+    assert packet.meta.token_budget == 5000
+    assert packet.meta.token_estimate <= 5000
     assert not packet.meta.over_budget
 
 
