@@ -23,6 +23,9 @@ def _serve(conn: Connection, reply: dict[str, Any]) -> None:
             command = conn.recv()
             if command == "reset":
                 server.reset()
+                # reset() empties the default answer too (tests start from nothing); the bench's
+                # model answers every batch the same way.
+                server.default = FakeReply(**reply)
                 conn.send(None)
             elif command == "count":
                 conn.send(len(server.requests))

@@ -47,6 +47,7 @@ from bench.matcher import matcher_benchmark, matcher_only, print_matcher  # noqa
 
 RESULTS = ROOT / "bench" / "results"
 ADR_PROMPT_TOKENS = (8_000, 12_000)
+PROMPT_TARGET_TOKENS = 6_000  # issue 16: the whole prompt, as sent
 BENCH_DAYS, BENCH_WEEKS = 3, 4
 
 # The draft the fake model returns: 4 weeks × 3 days, five exercises a day, loads as a model
@@ -221,6 +222,12 @@ def prompt_tokens(messages: list[dict[str, Any]]) -> int:
     return int(count_tokens(text))
 
 
+def prompt_parts(messages: list[dict[str, Any]]) -> dict[str, int]:
+    """Tokens per message as sent: the system message (rules, format, canary) and the user's
+    (request, health guidance, packet with its exercise list)."""
+    return {f"{m.get('role', '')}_{n}": prompt_tokens([m]) for n, m in enumerate(messages[:2])}
+
+
 def run_batch(
     concurrency: int, latency: float, server: Any, timer: RunTimer, processes: int | None = None
 ) -> dict[str, Any]:
@@ -284,6 +291,7 @@ def run_batch(
     ideal = n * latency / concurrency
     packets = [int(r["packet"]["meta"]["token_estimate"]) for r in runs if r["packet"]]
     prompts = [prompt_tokens(r["prompt"]) for r in runs[:10] if r["prompt"]]
+    parts = [prompt_parts(r["prompt"]) for r in runs[:10] if r["prompt"]]
     return {
         "concurrency": concurrency,
         "processes": processes,
@@ -303,6 +311,11 @@ def run_batch(
         "packet_tokens_max": max(packets) if packets else None,
         "prompt_tokens_median": int(statistics.median(prompts)) if prompts else None,
         "prompt_tokens_max": max(prompts) if prompts else None,
+        "prompt_parts_median": {
+            k: int(statistics.median(p[k] for p in parts if k in p)) for k in parts[0]
+        }
+        if parts
+        else {},
         "failed": failed,
     }
 
@@ -516,8 +529,10 @@ def print_report(report: dict[str, Any]) -> None:
             f"Packet: median {first['packet_tokens_median']:,} tokens, max "
             f"{first['packet_tokens_max']:,}. Whole prompt: median "
             f"{first['prompt_tokens_median']:,}, max {first['prompt_tokens_max']:,} tokens "
-            f"(original ADR: {low:,}–{high:,})."
+            f"(original ADR: {low:,}–{high:,}; target ≤ {PROMPT_TARGET_TOKENS:,} as sent)."
         )
+        shown = ", ".join(f"{k} {v:,}" for k, v in first.get("prompt_parts_median", {}).items())
+        print(f"Prompt as sent, median per message: {shown}.")
     imp = report["catalog_import"]
     print(
         f"Catalog import of {imp['sets']:,} sets: {imp['total_s']:.2f} s "

@@ -337,11 +337,13 @@ REGISTRY: tuple[Setting, ...] = (
     Setting(
         "generation.packet_token_budget",
         Kind.INT,
-        4000,
+        # Counted on the packet as sent, its list of the athlete's exercises (~1,000 tokens)
+        # included: 4,000 left that list out.
+        5000,
         "Generation",
         "Athlete packet token budget",
-        "Size limit of the athlete data sent to the generator; older data is summarised "
-        "to stay under it, recent data is kept.",
+        "Size limit of the athlete data sent to the generator, its exercise list included; "
+        "older data is summarised to stay under it, recent data is kept.",
         env_var="REPLOG_GENERATION_PACKET_TOKEN_BUDGET",
         min_value=500,
         max_value=200_000,

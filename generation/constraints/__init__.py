@@ -10,12 +10,15 @@ draft with errors gets a repair round; any draft with errors cannot be approved 
 
 `enforce` is deterministic and idempotent: enforcing its own output changes nothing and only
 repeats warnings that still apply (the injury warnings). It reads the exercise catalog and the
-athlete's training maxes (four queries, settings included); it writes nothing.
+athlete's training maxes and heaviest logged loads (five queries, settings included); it
+writes nothing.
 
 Every limit is stated once in common.py, the body part → exercise map behind the injury rule in
 injury_map.py. One module per family of rules — names (catalog and equipment), health (injury
-flags), loads (intensity and bounds), structure (volume and shape) — each a function over the
-Enforcement state (state.py); apply.py runs them in order.
+flags), loads (intensity and bounds), plausible (absolute loads bounded by what the athlete has
+done, youth caps), structure (volume and shape), program (deload weeks, weekly caps per movement
+pattern, variety) — each a function over the Enforcement state (state.py); apply.py runs them in
+order.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ from generation.constraints.common import LIMITS, ConstraintResult, Limits
 from generation.constraints.health import apply_injuries
 from generation.constraints.loads import apply_loads, check_bounds, read_fractions
 from generation.constraints.names import map_names
+from generation.constraints.plausible import bound_loads, cap_youth
+from generation.constraints.program import check_pattern_caps, check_variety, keep_deloads
 from generation.constraints.state import Enforcement
 from generation.constraints.structure import (
     cap_set_counts,
@@ -49,8 +51,12 @@ def run(e: Enforcement, catalog: Any) -> dict[str, Any]:
     rows = apply_injuries(e, rows)
     rows = apply_loads(e, rows)
     check_bounds(e, rows, program)
+    rows = cap_youth(e, bound_loads(e, rows))
     rows = cap_set_counts(e, rows)
     check_empty_sessions(e, rows)
+    rows = keep_deloads(e, program, rows)
+    check_pattern_caps(e, rows)
+    check_variety(e, rows)
     program["prescribed_sets"] = renumber_sets(e, rows)
     keep_progression_rules(e, program)
     return doc

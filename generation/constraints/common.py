@@ -37,6 +37,43 @@ class Limits:
     foundational_reps: tuple[int, int] = (15, 20)
     light_max: tuple[tuple[str, Decimal], ...] = (("lbs", Decimal(25)), ("kg", Decimal(12)))
     light_rpe: Decimal = Decimal(6)  # target RPE of a load converted to "light"
+    # Absolute loads without a training max are bounded by what the athlete has done: the
+    # heaviest logged set of the exercise (else of its movement pattern) plus this margin, and
+    # at least one plate step more (a 30 lb best allows 35 lb, not 33).
+    logged_margin: Decimal = Decimal("0.10")
+    logged_step: tuple[tuple[str, Decimal], ...] = (("lbs", Decimal(5)), ("kg", Decimal("2.5")))
+    youth_body_weight: Decimal = Decimal("1.5")  # youth: at most 1.5 × body weight on any set
+    # One implement has a ceiling whatever the athlete lifts (per dumbbell / kettlebell / ball).
+    implement_max: tuple[tuple[str, Decimal, Decimal], ...] = (
+        ("Dumbbells", Decimal(150), Decimal(70)),
+        ("Kettlebell", Decimal(106), Decimal(48)),
+        ("Medicine Ball", Decimal(30), Decimal(14)),
+    )
+    # A foundational-tier exercise (bodyweight, bands, light dumbbells) is never loaded heavily.
+    foundational_exercise_max: tuple[tuple[str, Decimal], ...] = (
+        ("lbs", Decimal(60)),
+        ("kg", Decimal(27)),
+    )
+    youth_rpe_max: Decimal = Decimal("8.5")
+    # Of the training max, which is itself ~90 % of a true max: 95 % TM ≈ 85 % of a max.
+    youth_percent_max: Decimal = Decimal(95)
+    # Program-level rules, after any engine. A fixed block deloads every deload_every-th week.
+    deload_every: int = 4
+    deload_every_foundational: int = 3
+    deload_points: Decimal = Decimal(10)
+    # Near-maximal: a set of at most near_max_reps reps at ≥ near_max_percent or RPE ≥ near_max_rpe.
+    near_max_reps: int = 3
+    near_max_percent: Decimal = Decimal(85)
+    near_max_rpe: Decimal = Decimal("8.5")
+    near_max_per_pattern_week: int = 15  # adults: 5×3 heavy on three days
+    youth_near_max_per_pattern_week: int = 6
+    sets_per_pattern_week: int = 48
+    youth_sets_per_pattern_week: int = 36
+    min_patterns: int = 2  # a block of one movement pattern is not a program
+    min_exercises: int = 2
+    # … in a program whose sessions average this many sets or more: a short session (a top-up,
+    # a test day, the coach's one-lift program the rules engine follows) may train one lift.
+    variety_from_sets: int = 8
 
     def rep_bounds(self, rep_type: str) -> tuple[int, int]:
         for kind, low, high in self.reps:
@@ -49,6 +86,18 @@ class Limits:
 
     def light(self, unit: str) -> Decimal:
         return dict(self.light_max).get(unit, self.light_max[0][1])
+
+    def by_unit(self, values: tuple[tuple[str, Decimal], ...], unit: str) -> Decimal:
+        return dict(values).get(unit, values[0][1])
+
+    def implement(self, equipment: tuple[str, ...], unit: str) -> tuple[str, Decimal] | None:
+        """The lightest ceiling of the implements an exercise needs, with the implement's name."""
+        found = [
+            (name, kg if unit == "kg" else lbs)
+            for name, lbs, kg in self.implement_max
+            if name in equipment
+        ]
+        return min(found, key=lambda f: f[1]) if found else None
 
 
 LIMITS = Limits()

@@ -45,6 +45,9 @@ class Enforcement:
                     )  # fmt: skip
         self._load_catalog()
         self._load_training_maxes()
+        self._load_heaviest()
+        latest = packet.body_weight.latest if packet.body_weight is not None else None
+        self.body_weight = Decimal(str(latest[1])) if latest is not None else None
         self.flags: dict[str, list[HealthFlag]] = defaultdict(list)
         for flag in packet.notes.health_flags:
             for part in flag.body_parts:
@@ -103,6 +106,32 @@ class Enforcement:
             if ex_id not in seen:
                 seen.add(ex_id)
                 self.tms.setdefault(name.casefold(), Decimal(weight))
+
+    def _load_heaviest(self) -> None:
+        """The heaviest weight logged on a working set, per exercise and per movement pattern:
+        what an absolute load without a training max is bounded by."""
+        from django.db.models import Max
+
+        from athletes.models import SetKind, WorkoutSet
+
+        rows = (
+            WorkoutSet.objects.filter(
+                workout__athlete_id=self.packet.meta.athlete_id,
+                workout__date__lte=self.packet.meta.generated_on,
+                weight__gt=0,
+            )
+            .exclude(kind=SetKind.WARMUP)
+            .values_list("exercise__name", "exercise__movement_pattern")
+            .annotate(heaviest=Max("weight"))
+            .order_by()
+        )
+        self.heaviest: dict[str, Decimal] = {}
+        self.heaviest_pattern: dict[str, Decimal] = {}
+        for name, pattern, weight in rows:
+            self.heaviest[name.casefold()] = Decimal(weight)
+            if pattern:
+                best = self.heaviest_pattern.get(pattern, Decimal(0))
+                self.heaviest_pattern[pattern] = max(best, Decimal(weight))
 
     def _replace(self, old: str, new: str) -> None:
         # Kept flat: a name mapped to an alias' exercise and then swapped for an injury points

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from generation.constraints import enforce
 from generation.engines.base import Draft, EngineChoice, EngineName, GenerationRequest
+from generation.engines.reasoning import mark_reasoning
 from generation.engines.rules import RulesEngine
 from settings_app.resolution import setting_str
 
@@ -139,6 +140,9 @@ def checked(draft: Draft, packet: Packet, request: GenerationRequest) -> Draft:
             "again.",
             result.errors,
         )
+    draft.reasoning = mark_reasoning(
+        draft.reasoning, draft.catalog, result.catalog, result.replaced
+    )
     draft.catalog = result.catalog
     for warning in result.warnings:
         if warning not in draft.warnings:

@@ -61,6 +61,13 @@ MAX_REASONING = 40
 MAX_ENTRIES = 200  # exercise-day entries: 7 days × ~28 exercises
 MAX_SETS_PER_WEEK = 50  # per entry and week; generation.constraints trims past its own limit
 MAX_SETS = 2_000  # the whole expanded program
+# Text lengths that fit what each field is for: a reasoning line is a sentence or two, a set's
+# note a cue, a week's note a line, the description a few sentences. An answer past them (a
+# model copying its instructions into a field) is sent back, never shown.
+MAX_REASONING_CHARS = 300
+MAX_NOTE_CHARS = 120
+MAX_WEEK_NOTE_CHARS = 200
+MAX_DESCRIPTION_CHARS = 600
 
 
 def _all_required(schema: dict[str, Any]) -> None:
@@ -117,7 +124,7 @@ class DraftExercise(_Strict):
     day: int = Field(ge=1, le=7)
     exercise: str = Field(min_length=1, max_length=120)
     rep_type: RepType = "reps"
-    notes: str | None = Field(default=None, max_length=500)
+    notes: str | None = Field(default=None, max_length=MAX_NOTE_CHARS)
     plan: list[PlanEntry] = Field(min_length=1, max_length=52)
 
 
@@ -129,12 +136,12 @@ class DraftRule(_Strict):
 class DraftWeek(_Strict):
     week: int = Field(ge=1, le=52)
     week_type: WeekType | None = None
-    coach_notes: str | None = Field(default=None, max_length=2000)
+    coach_notes: str | None = Field(default=None, max_length=MAX_WEEK_NOTE_CHARS)
 
 
 class DraftProgram(_Strict):
     name: str = Field(min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=10_000)
+    description: str | None = Field(default=None, max_length=MAX_DESCRIPTION_CHARS)
     num_weeks: int = Field(ge=1, le=52)
     num_days: int = Field(ge=1, le=7)
     is_loop: bool
@@ -147,7 +154,9 @@ class DraftProgram(_Strict):
 class DraftAnswer(_Strict):
     """What the LLM must answer: {"reasoning": [...], "program": {...}}."""
 
-    reasoning: list[str] = Field(min_length=1, max_length=MAX_REASONING)
+    reasoning: list[Annotated[str, Field(max_length=MAX_REASONING_CHARS)]] = Field(
+        min_length=1, max_length=MAX_REASONING
+    )
     program: DraftProgram
 
 
@@ -486,6 +495,12 @@ def _message(err: Any, loc: tuple[int | str, ...]) -> str:
         if _in_set(loc):
             return f"is missing: every set has exactly four values, {SET_SHAPE} (null where unused)"
         return "is required"
+    if kind == "string_too_long":
+        size = len(value) if isinstance(value, str) else "too many"
+        return (
+            f"is {size} characters; at most {ctx.get('max_length')} — keep it to what the field "
+            "is for (a reasoning line: a sentence or two; a note: a cue)"
+        )
     if kind == "too_long" and _is_set(loc):
         return f"has more than four values: every set is exactly {SET_SHAPE}"
     if kind in {"tuple_type", "list_type"} and _is_set(loc):

@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from generation.constraints import enforce
 from generation.engines import prompts
+from generation.engines.answer_text import echoes, leaked
 from generation.engines.base import Draft, EngineName, GenerationRequest, Usage
 from generation.engines.draft_schema import (
     DraftAnswer,
@@ -39,6 +40,7 @@ from generation.engines.draft_schema import (
     expand,
     validation_messages,
 )
+from generation.engines.reasoning import mark_reasoning
 from generation.llm import LLMConfig, complete
 from generation.llm_types import ErrorKind, LLMError, LLMResult
 from programs.catalog.parse import parse_catalog
@@ -142,6 +144,9 @@ def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Check
         answer = DraftAnswer.model_validate(data)
     except ValidationError as exc:
         return Checked(errors=validation_messages(exc, data))
+    echoed = echoes(answer, prompts.system_message())
+    if echoed:
+        return Checked(errors=echoed)
     expansion = expand(answer)
     if expansion.errors and not expansion.origins:
         return Checked(errors=expansion.errors)
@@ -170,6 +175,7 @@ def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Check
         where.for_the_coach(i.path, i.message) for i in parsed.warnings if str(i) not in again
     ]
     reasoning = [" ".join(s.split()) for s in answer.reasoning if s.strip()]
+    reasoning = mark_reasoning(reasoning, parsed.data, result.catalog, result.replaced)
     return Checked(
         catalog=result.catalog,
         reasoning=reasoning,
@@ -181,9 +187,16 @@ class _CheckFailed(Exception):
     pass
 
 
+class _Leaked(Exception):
+    """The answer holds the system prompt's canary: it copied our instructions."""
+
+
 def _check(text: str, packet: Packet, request: GenerationRequest) -> Checked:
     # Whatever a model wrote, the coach still gets a draft: a bug met in the checks is logged
     # and ends in the rules engine's draft, not in a failed run.
+    if leaked(text):
+        logger.warning("LLM answer holds the system prompt's canary: refused without a repair")
+        raise _Leaked
     try:
         return check_answer(text, packet, request)
     except Exception as exc:
@@ -234,6 +247,9 @@ class LLMEngine:
             return self._fallback(packet, request, run, messages, exc.user_message, started)
         except _CheckFailed:
             reason = "its answer could not be checked (an internal error, logged)"
+            return self._fallback(packet, request, run, messages, reason, started)
+        except _Leaked:
+            reason = "its answer repeated RepLog's own instructions, so it was refused"
             return self._fallback(packet, request, run, messages, reason, started)
         usage = run.usage(EngineName.LLM, time.monotonic() - started)
         return Draft(

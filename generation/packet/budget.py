@@ -136,7 +136,8 @@ def fit_to_budget(athlete: Athlete, s: AthleteStats, fixed: Fixed, budget: int) 
         if step:
             trimmed.append(limits.summary)
         packet = _assemble(athlete, s, fixed, limits, budget, memo)
-        text = packet_json(packet, exclude_catalog=True)
+        # Counted as sent: the packet's list of available exercises is part of the prompt.
+        text = packet_json(packet)
         if (
             chars_per_token is not None
             and step < len(LADDER) - 1

@@ -262,8 +262,8 @@ def describe_packet(packet: Packet) -> list[Section]:
     ]
     about = [
         Line(
-            f"≈{m.token_estimate:,} tokens of athlete data, budget {m.token_budget:,}, plus "
-            f"≈{m.catalog_tokens:,} for the exercise list ({m.token_counter}); data since "
+            f"≈{m.token_estimate:,} tokens as sent, budget {m.token_budget:,}, of which "
+            f"≈{m.catalog_tokens:,} the exercise list ({m.token_counter}); data since "
             f"{m.data_since}",
             label="Size",
             flag=m.over_budget,

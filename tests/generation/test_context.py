@@ -428,12 +428,12 @@ def test_budget_summarises_older_data_and_keeps_recent_data() -> None:
 def test_six_months_fit_the_default_budget() -> None:
     story = build_story(weeks=26)
     packet = build_packet(story.athlete, today=TODAY)
-    assert packet.meta.token_budget == 4000
-    assert packet.meta.token_estimate <= 4000
+    assert packet.meta.token_budget == 5000
+    assert packet.meta.token_estimate <= 5000
     assert not packet.meta.over_budget
 
 
-@pytest.mark.parametrize("budget", [1200, 1800, 2500, 3200, 4000, 6000])
+@pytest.mark.parametrize("budget", [1200, 1800, 2500, 3600, 4000, 6000])
 def test_skipping_the_exact_count_of_clearly_oversized_steps_changes_no_packet(
     budget: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
