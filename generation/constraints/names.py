@@ -58,7 +58,9 @@ def resolve_name(e: Enforcement, name: str) -> str | None:
     if found is None:
         ranked = e.index.ranked(name, limit=3)
         best = ranked[0] if ranked else None
-        if best is not None and best.score >= e.thresholds.high:
+        # Only the same exercise under another spelling is taken as it is; a near name that
+        # differs in a word that changes the exercise (windmill/swing) is substituted below.
+        if best is not None and best.score >= e.thresholds.high and best.same_exercise:
             found = best.ref  # the index's refs are catalog keys
             e.warnings.append(
                 f"“{name}” is not a catalog name; mapped to {e.catalog[found].name} "
