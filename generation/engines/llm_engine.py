@@ -289,9 +289,9 @@ class _Conversation:
             result = self._complete(messages)
         except LLMError as exc:
             self.calls += max(1, exc.attempts)
-            if exc.result is not None:  # truncated: it answered, and was paid for
+            if exc.result is not None:  # it answered (cut, oversized, empty), and was paid for
                 self.results.append(exc.result)
-                self.answers.append(exc.result.text)
+                self.answers.append(exc.result.text or f"(no answer: {exc.user_message})")
             else:
                 self.answers.append(f"(no answer: {exc.user_message})")
             raise
