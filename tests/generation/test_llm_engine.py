@@ -578,7 +578,10 @@ def test_an_answer_expanding_past_the_set_limit_is_sent_back_before_any_check(
     squat = entry_of(bad, "Back Squat")[0]
     squat["plan"] = [{"weeks": [1, 2], "sets": [[5, 75, None, None]] * 50}]
     bad["program"]["exercises"] += [copy.deepcopy(squat) for _ in range(20)]
-    llm.queue(FakeReply.json(bad), FakeReply.json(tommy_compact()))
+    # Written tightly: pretty-printed, 2,100 sets would pass the answer size that max_tokens
+    # allows, and be refused before any check.
+    tight = json.dumps(bad, separators=(",", ":"))
+    llm.queue(FakeReply.text(tight), FakeReply.json(tommy_compact()))
     draft = generate(tommy)
     assert draft.fallback_reason == ""
     assert "program.exercises: the plan expands to 2,1" in feedback(llm)
