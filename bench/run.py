@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.answers import answer_extraction  # noqa: E402
+from bench.answers import describe as describe_answer_extraction  # noqa: E402
 from bench.harness import open_throwaway  # noqa: E402
 from bench.history_import import describe as describe_history_import  # noqa: E402
 from bench.history_import import history_import_7000  # noqa: E402
@@ -492,6 +494,8 @@ def print_report(report: dict[str, Any]) -> None:
     )
     if "history_import" in report:
         print(describe_history_import(report["history_import"]))
+    if "answer_extraction" in report:
+        print(describe_answer_extraction(report["answer_extraction"]))
     for b in report["batches"]:
         if len(b.get("efficiency_tries", [])) > 1:
             shown = ", ".join(f"{e:.2f}" for e in b["efficiency_tries"])
@@ -616,6 +620,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "catalog_import": catalog_import_1000(),
                 "packet_assembly": packet_assembly(),
                 "history_import": history_import_7000(),
+                "answer_extraction": answer_extraction(),
             }
     finally:
         server.stop()
