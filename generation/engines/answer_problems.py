@@ -28,24 +28,25 @@ _VALUE_NAMES = {
     "absolute_weight": "load",
     "target_rpe": "target RPE",
 }
-# pydantic's generic sentences, as a coach would say them.
+# pydantic's generic sentences, as a coach would say them ({what}: "sets", "weeks", …).
 _PLAIN = (
-    (re.compile(r"^List should have at most (\d+) items? after validation.*"), r"has more than \1"),
-    (re.compile(r"^List should have at least 1 item after validation.*"), "is empty"),
-    (re.compile(r"^List should have at least (\d+) items.*"), r"has fewer than \1"),
     (
-        re.compile(r"^String should have at most (\d+) characters?.*"),
-        r"is longer than \1 characters",
+        re.compile(r"^List should have at most (\d+) items? after validation, not (\d+)"),
+        "has {1} {what}, more than the {0} allowed",
     ),
-    (re.compile(r"^Input should be a valid (\w+).*"), r"is not a valid \1"),
+    (re.compile(r"^List should have at most (\d+) items?"), "has more than {0} {what}"),
+    (re.compile(r"^List should have at least 1 item"), "is empty"),
+    (re.compile(r"^List should have at least (\d+) items"), "has fewer than {0} {what}"),
+    (re.compile(r"^String should have at most (\d+) characters?"), "is longer than {0} characters"),
+    (re.compile(r"^Input should be a valid (\w+)"), "is not a valid {0}"),
 )
 
 
 def _plain(message: str, what: str) -> str:
     for pattern, words in _PLAIN:
-        if pattern.match(message):
-            said = pattern.sub(words, message)
-            return f"{said} {what}" if said.startswith("has ") and what else said
+        found = pattern.match(message)
+        if found:
+            return " ".join(words.format(*found.groups(), what=what or "items").split())
     return message
 
 
@@ -111,4 +112,8 @@ def for_the_coach(problem: str, data: Any = None) -> str:
     where, value = _place(path, label, data)
     what = path.rsplit(".", 1)[-1].split("[", 1)[0].replace("_", " ") if not value else ""
     said = _plain(message, what if what in {"sets", "plan", "exercises", "weeks"} else "")
-    return f"{where} ({value}): {said}" if value else f"{where}: {said}"
+    if value:
+        return f"{where} ({value}): {said}"
+    if where.startswith("the ") and said.startswith(("is ", "has ")):
+        return f"{where[:1].upper()}{where[1:]} {said}"  # "The reasoning is required"
+    return f"{where}: {said}"

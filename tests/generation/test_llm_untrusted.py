@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from generation import llm
+from generation.engines.answer_problems import for_the_coach
 from generation.engines.base import Draft, EngineName
 from generation.engines.llm_engine import REPAIR_EXCERPT_CHARS, STORED_CHARS, LLMEngine
 from generation.llm import LLMConfig, answer_limit
@@ -238,3 +239,48 @@ def test_a_dripping_provider_is_hung_up_on_at_the_deadline(
     assert "did not answer within 1 s (timeout)" in draft.fallback_reason
     assert fake_llm.hung_up.wait(WITHIN_S), "the abandoned call kept the connection open"
     assert eventually(lambda: not _llm_call_threads()), "the abandoned call's thread lives on"
+
+
+def test_a_schema_problem_reads_as_exercise_day_and_week_for_the_coach(
+    llm: FakeLLMServer, tommy: Packet
+) -> None:
+    bad = tommy_compact()
+    entry = next(e for e in bad["program"]["exercises"] if e["exercise"] == "Back Squat")
+    entry["plan"][0]["sets"] = [[5, 75, None, None]] * 51
+    llm.queue(FakeReply.json(bad), FakeReply.json(bad))
+    draft = generate(tommy)
+
+    assert "Back Squat, day 1, week 1: has 51 sets, more than the 50 allowed" in (
+        draft.fallback_reason
+    )
+    assert "program.exercises[" not in draft.fallback_reason
+    assert "List should have" not in draft.fallback_reason
+    assert "List should have at most 50 items" in draft.raw_response  # the stored details
+
+
+@pytest.mark.parametrize(
+    ("problem", "said"),
+    [
+        (
+            "program.exercises[3].plan[0].sets[2][3] (Front Squat day 2, weeks 1, 2, set 3, "
+            "target_rpe): 12 is more than the maximum 10",
+            "Front Squat, day 2, weeks 1, 2, set 3 (target RPE): 12 is more than the maximum 10",
+        ),
+        (
+            "program.exercises[4].exercise, program.exercises[7].exercise (day 1, 2): "
+            "“Gizmo Lift” is not in the exercise catalog",
+            "“Gizmo Lift” is not in the exercise catalog (day 1, 2)",
+        ),
+        ("reasoning: is required", "The reasoning is required"),
+        (
+            "program.description: String should have at most 600 characters",
+            "The program's description is longer than 600 characters",
+        ),
+        (
+            "The answer was empty. Answer with one JSON object only.",
+            "The answer was empty. Answer with one JSON object only.",
+        ),
+    ],
+)
+def test_problems_are_told_to_the_coach_without_paths(problem: str, said: str) -> None:
+    assert for_the_coach(problem) == said
