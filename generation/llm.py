@@ -22,11 +22,12 @@ from enum import StrEnum
 from types import ModuleType
 from typing import Any
 
-from generation.llm_errors import map_error, retry_wait, scrub, timeout_error
+# map_error and scrub are part of the adapter's interface; they live beside it.
+from generation.llm_errors import map_error as map_error
+from generation.llm_errors import retry_wait, timeout_error
+from generation.llm_errors import scrub as scrub
 from generation.llm_transport import CallConnections
 from generation.llm_types import ErrorKind, LLMError, LLMResult
-
-__all__ = ["LLMConfig", "complete", "map_error", "scrub", "test_connection"]
 
 # Before LiteLLM is imported anywhere: no network fetches of its price map or Anthropic beta
 # header list at import time, and no .env loading of its own.
