@@ -486,6 +486,8 @@ def print_report(report: dict[str, Any]) -> None:
         f"(parse+map {imp['parse_and_map_s']:.2f} s, import {imp['import_s']:.2f} s), "
         f"{imp['queries_total']} queries ({imp['queries_import']} in the import)."
     )
+    if "answer_extraction" in report:
+        print(describe_answer_extraction(report["answer_extraction"]))
     pa = report["packet_assembly"]
     print(
         f"Packet assembly: 6 months {pa['6_months']['median_ms']} ms "
@@ -494,8 +496,6 @@ def print_report(report: dict[str, Any]) -> None:
     )
     if "history_import" in report:
         print(describe_history_import(report["history_import"]))
-    if "answer_extraction" in report:
-        print(describe_answer_extraction(report["answer_extraction"]))
     for b in report["batches"]:
         if len(b.get("efficiency_tries", [])) > 1:
             shown = ", ".join(f"{e:.2f}" for e in b["efficiency_tries"])
@@ -618,9 +618,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 },
                 "batches": batches,
                 "catalog_import": catalog_import_1000(),
+                "answer_extraction": answer_extraction(),
                 "packet_assembly": packet_assembly(),
                 "history_import": history_import_7000(),
-                "answer_extraction": answer_extraction(),
             }
     finally:
         server.stop()
