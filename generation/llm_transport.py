@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import urllib.request
 from typing import Any
 
 import httpcore
@@ -37,6 +38,11 @@ class CallConnections:
     def __init__(self) -> None:
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
+        if urllib.request.getproxies():
+            # httpx ignores the proxy environment once given a transport: behind a proxy the
+            # client is httpx's own, and abort() can only close it (the read may linger).
+            self.client = httpx.Client(follow_redirects=True)
+            return
         transport = httpx.HTTPTransport(retries=0)
         pool = transport._pool  # httpx builds the pool; only its backend is ours
         if isinstance(pool, httpcore.ConnectionPool):
@@ -56,6 +62,8 @@ class CallConnections:
         for sock in sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+        if not sockets:
+            self.close()
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -284,3 +284,16 @@ def test_a_schema_problem_reads_as_exercise_day_and_week_for_the_coach(
 )
 def test_problems_are_told_to_the_coach_without_paths(problem: str, said: str) -> None:
     assert for_the_coach(problem) == said
+
+
+def test_calls_still_go_through_a_proxy_set_in_the_environment(
+    monkeypatch: pytest.MonkeyPatch, fake_llm: FakeLLMServer
+) -> None:
+    # The fake server stands in for the proxy: a host that does not resolve is reached through
+    # it (its 404 for a path it does not serve), not refused as unreachable.
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", fake_llm.base_url)
+    with pytest.raises(LLMError) as exc:
+        llm.complete(config(fake_llm, base_url="http://llm.invalid/v1"), MESSAGES)
+    assert exc.value.kind is ErrorKind.NOT_FOUND
