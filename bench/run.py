@@ -40,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.answers import answer_extraction  # noqa: E402
+from bench.answers import describe as describe_answer_extraction  # noqa: E402
 from bench.harness import open_throwaway  # noqa: E402
 from bench.history_import import describe as describe_history_import  # noqa: E402
 from bench.history_import import history_import_7000  # noqa: E402
@@ -539,6 +541,8 @@ def print_report(report: dict[str, Any]) -> None:
         f"(parse+map {imp['parse_and_map_s']:.2f} s, import {imp['import_s']:.2f} s), "
         f"{imp['queries_total']} queries ({imp['queries_import']} in the import)."
     )
+    if "answer_extraction" in report:
+        print(describe_answer_extraction(report["answer_extraction"]))
     pa = report["packet_assembly"]
     print(
         f"Packet assembly: 6 months {pa['6_months']['median_ms']} ms "
@@ -689,6 +693,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 },
                 "batches": batches,
                 "catalog_import": catalog_import_1000(),
+                "answer_extraction": answer_extraction(),
                 "packet_assembly": packet_assembly(),
                 "history_import": history_import_7000(),
                 "session_formula": session_formula(),

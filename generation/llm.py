@@ -13,11 +13,8 @@ made (the import takes seconds and must not slow down every process start).
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import logging
 import os
-import random
-import re
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -25,6 +22,11 @@ from enum import StrEnum
 from types import ModuleType
 from typing import Any
 
+# map_error and scrub are part of the adapter's interface; they live beside it.
+from generation.llm_errors import map_error as map_error
+from generation.llm_errors import retry_wait, timeout_error
+from generation.llm_errors import scrub as scrub
+from generation.llm_transport import CallConnections
 from generation.llm_types import ErrorKind, LLMError, LLMResult
 
 # Before LiteLLM is imported anywhere: no network fetches of its price map or Anthropic beta
@@ -41,6 +43,10 @@ for _name, _value in _LITELLM_ENV.items():
 logger = logging.getLogger("generation.llm")
 
 TEST_CONNECTION_TIMEOUT_S = 15.0
+# An answer's size bound: ~4 characters a token is typical of JSON and prose; the margin
+# doubles it, so an honest answer at the token limit is never refused.
+CHARS_PER_TOKEN = 4
+ANSWER_MARGIN = 2
 OLLAMA_DEFAULT_BASE_URL = "http://127.0.0.1:11434"
 _NO_KEY_PLACEHOLDER = "not-needed"  # OpenAI-compatible servers often need no key; the SDK does
 
@@ -234,21 +240,46 @@ class _DeadlineExceeded(Exception):
     pass
 
 
-def _call_before(deadline: float, kwargs: dict[str, Any]) -> Any:
-    """Run one completion, abandoning it at the deadline. The call keeps its own per-read
-    timeout, so an abandoned thread ends on its own soon after."""
+def _route_client(config: LLMConfig, connections: CallConnections) -> Any:
+    """The client LiteLLM takes for this provider, built on the call's own connections: the
+    OpenAI SDK's for OpenAI routes, LiteLLM's HTTP handler for the others."""
+    if _ROUTE_PREFIX.get(Provider(config.provider)) == "openai":
+        import openai
+
+        route = config.route_kwargs()
+        return openai.OpenAI(
+            api_key=route.get("api_key") or _NO_KEY_PLACEHOLDER,
+            base_url=route.get("api_base") or None,
+            # The SDK types httpx2 but takes a legacy httpx client too (it checks for either).
+            http_client=connections.client,  # type: ignore[arg-type]
+            max_retries=0,
+        )
+    from litellm.llms.custom_httpx.http_handler import HTTPHandler
+
+    return HTTPHandler(client=connections.client)
+
+
+def _call_before(deadline: float, kwargs: dict[str, Any], config: LLMConfig) -> Any:
+    """Run one completion, abandoning it at the deadline — and closing its connections then, so
+    that neither its thread nor its socket outlives the call (a provider dripping bytes would
+    otherwise hold both for as long as it keeps dripping)."""
     box: dict[str, Any] = {}
+    connections = CallConnections()
 
     def run() -> None:
         try:
-            box["response"] = _lib().completion(**kwargs)
+            client = _route_client(config, connections)
+            box["response"] = _lib().completion(**kwargs, client=client)
         except BaseException as exc:  # handed to the caller's thread
             box["error"] = exc
+        finally:
+            connections.close()
 
     thread = threading.Thread(target=run, name="llm-call", daemon=True)
     thread.start()
     thread.join(max(0.0, deadline - time.monotonic()))
     if thread.is_alive():
+        connections.abort()
         raise _DeadlineExceeded
     if "error" in box:
         raise box["error"]
@@ -290,7 +321,7 @@ def complete(
         attempts += 1
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise _timeout_error(budget, attempts - 1)
+            raise timeout_error(budget, attempts - 1)
         if config.requests_per_minute:
             # Every request to the provider, retries included, takes a slot shared by all
             # workers; no slot before the deadline raises RateLimitTimeout (an LLMError).
@@ -301,9 +332,9 @@ def complete(
         kwargs = {**base, "timeout": remaining, "max_retries": 0}
         call_started = time.monotonic()
         try:
-            response = _call_before(deadline, kwargs)
+            response = _call_before(deadline, kwargs, config)
         except _DeadlineExceeded:
-            raise _timeout_error(budget, attempts) from None
+            raise timeout_error(budget, attempts) from None
         except Exception as exc:
             error = map_error(exc, config, timeout=budget)
             error.attempts = attempts
@@ -317,7 +348,7 @@ def complete(
             )
             if not error.retryable or attempts > config.max_retries:
                 raise error from None
-            wait = _retry_wait(exc, attempts, config)
+            wait = retry_wait(exc, attempts, config)
             if time.monotonic() + wait >= deadline:
                 error.user_message += f" Gave up: a retry would pass the {budget:g} s deadline."
                 error.args = (error.user_message,)
@@ -330,6 +361,7 @@ def complete(
             time.sleep(wait)
             continue
         result = _result(response, config, time.monotonic() - call_started, attempts)
+        _refuse_oversized(result, config)
         if result.finish_reason == "length":
             raise LLMError(
                 f"The answer was cut off at the {config.max_tokens}-token limit (truncated). "
@@ -339,13 +371,42 @@ def complete(
                 attempts=attempts,
             )
         if not result.text.strip():
+            said = (
+                f"The model answered with a call to the tool “{result.tool_call}” and no "
+                "arguments, instead of the JSON answer."
+                if result.tool_call
+                else "The provider returned an empty answer."
+            )
             raise LLMError(
-                "The provider returned an empty answer.",
+                said,
                 ErrorKind.BAD_RESPONSE,
                 result=result,
                 attempts=attempts,
             )
         return result
+
+
+def answer_limit(config: LLMConfig) -> int:
+    """The most characters we accept in one answer: what `max_tokens` allows at a generous
+    characters-per-token rate, doubled. Past it the provider ignored the limit, and reading
+    the answer (finding, parsing, validating its JSON) would cost CPU for nothing."""
+    return config.max_tokens * CHARS_PER_TOKEN * ANSWER_MARGIN
+
+
+def _refuse_oversized(result: LLMResult, config: LLMConfig) -> None:
+    limit = answer_limit(config)
+    too_many_tokens = result.tokens_out > config.max_tokens * ANSWER_MARGIN
+    if len(result.text) <= limit and not too_many_tokens:
+        return
+    kept = replace(result, text=result.text[:limit], raw={})  # what is kept of it is bounded
+    raise LLMError(
+        f"The answer was {len(result.text):,} characters ({result.tokens_out:,} tokens), far "
+        f"past the {config.max_tokens:,}-token limit in Settings: the provider ignored "
+        "“Max output tokens”, and the answer was not used (oversized).",
+        ErrorKind.BAD_RESPONSE,
+        result=kept,
+        attempts=result.attempts,
+    )
 
 
 def test_connection(config: LLMConfig) -> ConnectionResult:
@@ -356,8 +417,9 @@ def test_connection(config: LLMConfig) -> ConnectionResult:
     try:
         result = complete(probe, messages, timeout=timeout)
     except LLMError as exc:
-        if exc.kind is ErrorKind.TRUNCATED and exc.result is not None:
-            result = exc.result  # it answered; 16 tokens were just not enough for its preamble
+        if exc.result is not None and exc.result.text.strip():
+            # It answered: 16 tokens were not enough for its preamble, or it ignored the limit.
+            result = exc.result
         else:
             return ConnectionResult(False, config.model, 0.0, exc.user_message, str(exc.kind))
     return ConnectionResult(
@@ -374,11 +436,25 @@ test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest t
 # -- results and errors ------------------------------------------------------------------------
 
 
+def _tool_call(message: Any) -> tuple[str, str]:
+    """(name, arguments) of the tool call a model answered with instead of text, if any: a
+    model told to answer in a JSON schema sometimes "calls" it, and the arguments are the
+    answer."""
+    calls = getattr(message, "tool_calls", None) or []
+    if not calls:
+        return "", ""
+    function = getattr(calls[0], "function", None)
+    name = str(getattr(function, "name", "") or "a tool")
+    arguments = getattr(function, "arguments", "") or ""
+    return name, arguments if isinstance(arguments, str) else str(arguments)
+
+
 def _result(response: Any, config: LLMConfig, latency: float, attempts: int) -> LLMResult:
     try:
         choice = response.choices[0]
         text = choice.message.content or ""
         finish_reason = str(choice.finish_reason or "")
+        tool, arguments = ("", "") if text else _tool_call(choice.message)
     except (AttributeError, IndexError, TypeError) as exc:
         raise LLMError(
             "The provider's answer had no message in it.", ErrorKind.BAD_RESPONSE, attempts=attempts
@@ -393,7 +469,7 @@ def _result(response: Any, config: LLMConfig, latency: float, attempts: int) -> 
     except Exception:
         raw = {}
     return LLMResult(
-        text=text if isinstance(text, str) else str(text),
+        text=arguments if tool else text if isinstance(text, str) else str(text),
         model=model,
         finish_reason=finish_reason,
         tokens_in=int(getattr(usage, "prompt_tokens", 0) or 0),
@@ -402,6 +478,7 @@ def _result(response: Any, config: LLMConfig, latency: float, attempts: int) -> 
         latency_s=latency,
         raw=raw,
         attempts=attempts,
+        tool_call=tool,
     )
 
 
@@ -414,166 +491,3 @@ def _cost(response: Any) -> float:
         except Exception:
             cost = 0.0  # a model missing from the price map (local models) costs nothing to us
     return float(cost or 0.0)
-
-
-def _timeout_error(budget: float, attempts: int) -> LLMError:
-    return LLMError(
-        f"The provider did not answer within {budget:g} s (timeout).",
-        ErrorKind.TIMEOUT,
-        attempts=attempts,
-    )
-
-
-_KEYISH = re.compile(r"\b(sk-[A-Za-z0-9_\-]{6,}|Bearer\s+\S+)")
-
-
-def scrub(text: str, config: LLMConfig) -> str:
-    """Remove the API key (and anything shaped like one) from text bound for a page or a log."""
-    if config.api_key:
-        text = text.replace(config.api_key, "[key]")
-    return _KEYISH.sub("[key]", text)
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and all(current is not s for s in seen):
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    import httpx
-
-    for item in _chain(exc):
-        name = type(item).__name__
-        if isinstance(item, httpx.TimeoutException | TimeoutError) or name in {
-            "Timeout",
-            "APITimeoutError",
-        }:
-            return True
-    return False
-
-
-def _is_connection_error(exc: BaseException) -> bool:
-    import socket
-
-    import httpx
-
-    return any(
-        isinstance(item, httpx.ConnectError | ConnectionError | socket.gaierror)
-        for item in _chain(exc)
-    )
-
-
-def _provider_detail(exc: BaseException, config: LLMConfig) -> str:
-    message = str(getattr(exc, "message", "") or exc)
-    # LiteLLM prefixes its class names ("litellm.NotFoundError: OpenAIException - ..."): drop them.
-    message = re.sub(r"^(litellm\.\w+:\s*)+", "", message)
-    message = re.sub(r"^(\w+Error:\s*)?\w+Exception\s*-\s*", "", message)
-    return scrub(message, config).strip()[:300]
-
-
-def map_error(exc: BaseException, config: LLMConfig, *, timeout: float) -> LLMError:
-    """A LiteLLM (or transport) exception as an LLMError in plain words."""
-    status = getattr(exc, "status_code", None)
-    status = status if isinstance(status, int) else None
-    detail = _provider_detail(exc, config)
-    lowered = detail.lower()
-    name = type(exc).__name__
-
-    def err(message: str, kind: ErrorKind) -> LLMError:
-        shown = f"{message} Provider said: {detail}" if detail else message
-        return LLMError(shown, kind, status=status, detail=detail)
-
-    if _is_timeout(exc):
-        return LLMError(
-            f"The provider did not answer within {timeout:g} s (timeout).",
-            ErrorKind.TIMEOUT,
-            status=status,
-            detail=detail,
-        )
-    if _is_connection_error(exc):
-        return LLMError(
-            f"Cannot reach {config.where()} (unreachable): the connection was refused or the host "
-            "was not found. Check the base URL and that the server is running.",
-            ErrorKind.UNREACHABLE,
-            status=None,
-            detail=detail,
-        )
-    if name in {"AuthenticationError", "PermissionDeniedError"} or status in (401, 403):
-        return err(
-            f"The provider rejected the API key (bad key, HTTP {status or 401}). "
-            "Check the key in Settings.",
-            ErrorKind.AUTH,
-        )
-    credit_words = ("quota", "credit", "billing", "insufficient_balance", "payment")
-    if (
-        status == 402
-        or name == "PaymentRequiredError"
-        or (status in (400, 429) and any(w in lowered for w in credit_words))
-    ):
-        return err(
-            "The provider says the account is out of credit or over its quota. "
-            "Add credit or raise the limit with the provider.",
-            ErrorKind.OUT_OF_CREDIT,
-        )
-    if name == "NotFoundError" or status == 404:
-        return err(
-            f"The provider does not know the model “{config.model}” (unknown model, HTTP 404). "
-            "Check the model name (and the base URL).",
-            ErrorKind.NOT_FOUND,
-        )
-    if name == "RateLimitError" or status == 429:
-        return err(
-            "The provider is rate limiting requests (rate limited, HTTP 429). Try again in a "
-            "minute, or lower “LLM requests per minute” in Settings.",
-            ErrorKind.RATE_LIMITED,
-        )
-    if name == "ContextWindowExceededError":
-        return err("The prompt is longer than this model's context window.", ErrorKind.BAD_REQUEST)
-    if status is not None and 400 <= status < 500:
-        return err(f"The provider refused the request (HTTP {status}).", ErrorKind.BAD_REQUEST)
-    server_names = {"InternalServerError", "ServiceUnavailableError", "BadGatewayError"}
-    if (status is not None and status >= 500) or name in server_names:
-        return err(
-            f"The provider had a server error (HTTP {status or 500}). Try again later.",
-            ErrorKind.SERVER_ERROR,
-        )
-    return err("The provider's answer could not be understood.", ErrorKind.BAD_RESPONSE)
-
-
-def _retry_after(exc: BaseException) -> float | None:
-    for source in (
-        getattr(exc, "litellm_response_headers", None),
-        getattr(getattr(exc, "response", None), "headers", None),
-        getattr(exc, "headers", None),
-    ):
-        if not source:
-            continue
-        try:
-            ms = source.get("retry-after-ms")
-            if ms is not None:
-                return max(0.0, float(ms) / 1000)
-            value = source.get("retry-after")
-        except (AttributeError, TypeError, ValueError):
-            continue
-        if value is None:
-            continue
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            try:
-                parsed = email.utils.parsedate_to_datetime(str(value))
-            except (TypeError, ValueError):
-                continue
-            return max(0.0, parsed.timestamp() - time.time())
-    return None
-
-
-def _retry_wait(exc: BaseException, attempt: int, config: LLMConfig) -> float:
-    backoff = min(config.retry_max_delay, config.retry_base_delay * 2 ** (attempt - 1))
-    backoff *= 0.5 + random.random() / 2  # noqa: S311 - jitter, not security
-    asked = _retry_after(exc)
-    return max(backoff, asked) if asked is not None else backoff

@@ -36,6 +36,8 @@ class LLMResult:
     latency_s: float
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
     attempts: int = 1
+    # Set when the model answered with a tool call: its name (the arguments are `text`).
+    tool_call: str = ""
 
 
 class LLMError(Exception):
@@ -56,7 +58,7 @@ class LLMError(Exception):
         self.kind = ErrorKind(kind)
         self.status = status
         self.detail = detail  # the provider's own words, scrubbed of the key
-        self.result = result  # for TRUNCATED: what came back before the cut
+        self.result = result  # what came back, when something did (cut, oversized, empty)
         self.attempts = attempts
 
     @property

@@ -96,9 +96,8 @@ def _run_row(run: GenerationRun) -> Row:
     engine = run.engine_used or f"{run.engine_requested}?"
     if run.fallback_reason:
         engine = f"{engine} (LLM fallback)"
-    note = run.error_message or (
-        f"LLM failed: {run.fallback_reason}" if run.fallback_reason else ""
-    )
+    # The stored reason is already the whole label ("LLM failed: … — rules-engine draft shown").
+    note = run.error_message or run.fallback_label
     tokens = run.tokens_in + run.tokens_out
     return Row(
         athlete=run.athlete.name,

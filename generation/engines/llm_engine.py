@@ -6,23 +6,23 @@
    validated against the compact answer schema (draft_schema), expanded into a CatalogJSON
    document and run through the catalog pipeline (`parse_catalog(strict=True)`: structure, the
    percentage unit) and the hard constraints (generation.constraints).
-4. If that fails, ONE repair round: the previous answer and the list of problems go back as a
-   follow-up message — every problem at the path of the compact answer the model wrote
+4. If that fails, ONE repair round: a bounded excerpt of the previous answer and the list of
+   problems go back as a follow-up message — every problem at the path of the compact answer
+   the model wrote
    ("program.exercises[2].plan[0].sets[1][1] (Back Squat day 1, week 1, set 2, percentage): …")
    — and the new answer is checked the same way.
 5. A second failure, or any LLMError (bad key, unknown model, unreachable, rate limited, out of
    credit, timeout, an answer cut at the token limit, a malformed response), and the built-in
    rules engine drafts the program instead, labelled "LLM failed: <reason> — rules-engine draft
-   shown". The coach always gets a usable draft.
+   shown", the problems named by exercise, day and week (their paths stay in the stored raw
+   response). The coach always gets a usable draft.
 
 Tokens and cost are summed over every call made, fallback or not: they were spent.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from generation.constraints import enforce
 from generation.engines import prompts
+from generation.engines.answer_problems import for_the_coach
 from generation.engines.answer_text import echoes, leaked
 from generation.engines.base import Draft, EngineName, GenerationRequest, Usage
 from generation.engines.draft_schema import (
@@ -42,6 +43,7 @@ from generation.engines.draft_schema import (
 )
 from generation.engines.reasoning import mark_reasoning
 from generation.llm import LLMConfig, complete
+from generation.llm_parse import clip, excerpt, extract_json
 from generation.llm_types import ErrorKind, LLMError, LLMResult
 from programs.catalog.parse import parse_catalog
 from replog.text import find_text_problem, storable
@@ -62,57 +64,14 @@ ANSWER_OVERHEAD_TOKENS = 1_000  # reasoning, description, week plan, progression
 TYPICAL_SETS_PER_SESSION = 20  # the demo programs' sessions: below this the budget thins them
 MIN_SETS_BUDGET = 20
 
-_THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
-_FENCE = re.compile(r"```[ \t]*(?:json|JSON|javascript)?[ \t]*\n?(.*?)```", re.DOTALL)
+# The repair round shows the model this much of its failed answer (the start, and the stretch
+# around a syntax error), never the whole of it: an oversized answer must not make the next
+# request oversized too.
+REPAIR_EXCERPT_CHARS = 4_000
+# What a run keeps of each message sent and each answer received: the audit trail of a normal
+# run whole, an oversized one's start.
+STORED_CHARS = 40_000
 _SCHEMA_WORDS = ("response_format", "response format", "json_schema", "structured output")
-
-
-def extract_json(text: str) -> tuple[dict[str, Any] | None, str]:
-    """The JSON object in a model's answer, or (None, what is wrong).
-
-    Accepts plain JSON, a ```json fenced block, or an object with prose around it; when several
-    objects are present, the outermost (largest) one. Reasoning models' <think> blocks are
-    ignored."""
-    cleaned = _THINK.sub("", text or "").strip()
-    if not cleaned:
-        return None, "The answer was empty."
-    try:
-        value = json.loads(cleaned)
-    except ValueError:
-        pass
-    else:
-        if isinstance(value, dict):
-            return value, ""
-        return None, f"The answer is JSON but not an object ({type(value).__name__})."
-    for block in _FENCE.findall(cleaned):
-        try:
-            value = json.loads(block.strip())
-        except ValueError:
-            continue
-        if isinstance(value, dict):
-            return value, ""
-    decoder = json.JSONDecoder()
-    best: tuple[int, dict[str, Any]] | None = None
-    first_error: json.JSONDecodeError | None = None
-    start = cleaned.find("{")
-    while start != -1:
-        try:
-            value, end = decoder.raw_decode(cleaned, start)
-        except json.JSONDecodeError as exc:
-            first_error = first_error or exc
-            start = cleaned.find("{", start + 1)
-            continue
-        if isinstance(value, dict) and (best is None or end - start > best[0]):
-            best = (end - start, value)
-        start = cleaned.find("{", end)
-    if best is not None:
-        return best[1], ""
-    if first_error is not None:
-        return None, (
-            f"The answer is not valid JSON: {first_error.msg} at line {first_error.lineno}, "
-            f"column {first_error.colno}."
-        )
-    return None, "The answer holds no JSON object."
 
 
 @dataclass
@@ -123,6 +82,8 @@ class Checked:
     reasoning: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    data: Any = None  # the answer's JSON, to name the places of `errors` for the coach
+    position: int | None = None  # where a syntax error is, to show the model that stretch
 
     @property
     def ok(self) -> bool:
@@ -133,7 +94,10 @@ def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Check
     """Everything an answer must pass, with messages the model can act on in its own format."""
     data, problem = extract_json(text)
     if data is None:
-        return Checked(errors=[problem + " Answer with one JSON object only."])
+        message = (
+            f"{problem or 'The answer holds no JSON object.'} Answer with one JSON object only."
+        )
+        return Checked(errors=[message], position=problem.position if problem else None)
     hostile = find_text_problem(data)
     if hostile is not None:
         # Refused here, as the catalog parser does, so that it gets the repair round rather
@@ -143,13 +107,13 @@ def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Check
     try:
         answer = DraftAnswer.model_validate(data)
     except ValidationError as exc:
-        return Checked(errors=validation_messages(exc, data))
+        return Checked(errors=validation_messages(exc, data), data=data)
     echoed = echoes(answer, prompts.system_message())
     if echoed:
         return Checked(errors=echoed)
     expansion = expand(answer)
     if expansion.errors and not expansion.origins:
-        return Checked(errors=expansion.errors)
+        return Checked(errors=expansion.errors, data=data)
     catalog = expansion.catalog
     parsed = parse_catalog(catalog, strict=True)
     if not parsed.ok or parsed.data is None or expansion.errors:
@@ -158,7 +122,7 @@ def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Check
         result = enforce(parsed.data or catalog, packet, request)
         where = Locator(expansion, result.replaced)
         issues = [(i.path, i.message) for i in parsed.errors]
-        return Checked(errors=expansion.errors + where.problems(issues, result.errors))
+        return Checked(errors=expansion.errors + where.problems(issues, result.errors), data=data)
     # Warnings about what the parser changed (fractions read as percentages, rounding) exist
     # only on this first pass: the stored draft is already normalised, so they must travel on
     # the draft or nobody sees them.
@@ -170,7 +134,7 @@ def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Check
     result = enforce(parsed.data, packet, request)
     where = Locator(expansion, result.replaced)
     if not result.ok:
-        return Checked(errors=where.problems([], result.errors))
+        return Checked(errors=where.problems([], result.errors), data=data)
     warnings = [
         where.for_the_coach(i.path, i.message) for i in parsed.warnings if str(i) not in again
     ]
@@ -204,9 +168,26 @@ def _check(text: str, packet: Packet, request: GenerationRequest) -> Checked:
         raise _CheckFailed from exc
 
 
-def _short(errors: list[str]) -> str:
+def _short(checked: Checked) -> str:
+    """The first problems, for the coach: named by exercise, day and week, not by path."""
+    errors = [for_the_coach(e, checked.data) for e in checked.errors]
     text = "; ".join(errors[:2]) + (f" (and {len(errors) - 2} more)" if len(errors) > 2 else "")
     return text if len(text) <= MAX_REASON_CHARS else text[: MAX_REASON_CHARS - 1] + "…"
+
+
+def _repair(messages: list[dict[str, Any]], text: str, checked: Checked) -> list[dict[str, Any]]:
+    shown = excerpt(text, REPAIR_EXCERPT_CHARS, around=checked.position)
+    return messages + prompts.repair_messages(shown, checked.errors)
+
+
+def _stored(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The prompt as a run keeps it: every message, each one's text bounded."""
+    return [
+        {**m, "content": clip(m["content"], STORED_CHARS)}
+        if isinstance(m.get("content"), str)
+        else m
+        for m in messages
+    ]
 
 
 class LLMEngine:
@@ -234,13 +215,14 @@ class LLMEngine:
                     "LLM answer failed its checks (%d problems); one repair round",
                     len(checked.errors),
                 )
-                messages = messages + prompts.repair_messages(storable(text), checked.errors)
+                messages = _repair(messages, storable(text), checked)
                 text = run.call(messages)
                 checked = _check(text, packet, request)
                 if not checked.ok:
+                    run.problems = checked.errors
                     reason = (
                         "its answer still did not pass the checks after one repair round — "
-                        + _short(checked.errors)
+                        + _short(checked)
                     )
                     return self._fallback(packet, request, run, messages, reason, started)
         except LLMError as exc:
@@ -257,7 +239,7 @@ class LLMEngine:
             reasoning=checked.reasoning,
             usage=usage,
             warnings=checked.warnings + _budget_warning(config, request),
-            prompt=messages,
+            prompt=_stored(messages),
             raw_response=run.raw_response(),
             constraints_applied=True,
         )
@@ -278,7 +260,7 @@ class LLMEngine:
         draft.fallback_reason = FALLBACK_TEMPLATE.format(reason=reason.strip().rstrip("."))
         # The draft is the rules engine's; the tokens and money are the LLM's.
         draft.usage = run.usage(EngineName.RULES, time.monotonic() - started)
-        draft.prompt = messages
+        draft.prompt = _stored(messages)
         draft.raw_response = run.raw_response()
         return draft
 
@@ -322,15 +304,17 @@ class _Conversation:
         self.calls = 0
         self.model = config.model
         self.structured = True
+        # The last answer's problems at their paths: the details behind the coach's sentence.
+        self.problems: list[str] = []
 
     def call(self, messages: list[dict[str, Any]]) -> str:
         try:
             result = self._complete(messages)
         except LLMError as exc:
             self.calls += max(1, exc.attempts)
-            if exc.result is not None:  # truncated: it answered, and was paid for
+            if exc.result is not None:  # it answered (cut, oversized, empty), and was paid for
                 self.results.append(exc.result)
-                self.answers.append(storable(exc.result.text))
+                self.answers.append(storable(exc.result.text or f"(no answer: {exc.user_message})"))
             else:
                 self.answers.append(f"(no answer: {exc.user_message})")
             raise
@@ -368,9 +352,14 @@ class _Conversation:
         )
 
     def raw_response(self) -> str:
-        if len(self.answers) == 1:
-            return self.answers[0]
-        return "\n\n".join(
+        answers = [clip(text, STORED_CHARS) for text in self.answers]
+        if len(answers) == 1 and not self.problems:
+            return answers[0]
+        stored = "\n\n".join(
             f"--- answer {n}{' (repair round)' if n > 1 else ''} ---\n{text}"
-            for n, text in enumerate(self.answers, start=1)
+            for n, text in enumerate(answers, start=1)
         )
+        if self.problems:
+            listing = "\n".join(f"- {p}" for p in self.problems)
+            stored += f"\n\n--- problems with answer {len(answers)} ---\n{listing}"
+        return stored

@@ -62,6 +62,9 @@ class FakeReply:
     completion_tokens: int = 7
     model: str | None = None  # the model the provider says answered; default: the one asked for
     raw_body: bytes | None = None  # sent verbatim (for malformed responses)
+    # Seconds between the body's bytes: a provider that trickles its answer (0 = all at once).
+    drip: float = 0.0
+    tool_call: str | None = None  # answer as a call to this tool, `content` its arguments
 
     @classmethod
     def text(cls, content: str, **kwargs: Any) -> FakeReply:
@@ -136,6 +139,16 @@ class FakeReply:
         return cls.error(status, "The server had an error while processing your request.")
 
     @classmethod
+    def dripping(cls, content: str = "OK", *, every: float = 0.05, **kwargs: Any) -> FakeReply:
+        """The answer one byte at a time, `every` seconds apart (until the client hangs up)."""
+        return cls(content=content, drip=every, **kwargs)
+
+    @classmethod
+    def tool(cls, arguments: str, *, name: str = "DraftAnswer", **kwargs: Any) -> FakeReply:
+        """The model "calls a tool" instead of answering: no content, the answer as arguments."""
+        return cls(content=arguments, tool_call=name, finish_reason="tool_calls", **kwargs)
+
+    @classmethod
     def slow(cls, delay: float, content: str = "OK", **kwargs: Any) -> FakeReply:
         return cls(content=content, delay=delay, **kwargs)
 
@@ -171,6 +184,8 @@ class FakeLLMServer:
         self._queue: deque[FakeReply] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        # Set when a client hangs up while an answer is still dripping to it.
+        self.hung_up = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -232,6 +247,7 @@ class FakeLLMServer:
             self._queue.clear()
             self.requests.clear()
             self.default = FakeReply()
+            self.hung_up.clear()
 
     @property
     def pending(self) -> int:
@@ -297,8 +313,25 @@ def _make_handler(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
                 self._send_json(reply.status, _error_body(route, reply), reply.headers)
             elif body.get("stream"):
                 self._send_json(400, _error_body(route, FakeReply.error(400, "no streaming")))
+            elif reply.drip > 0:
+                self._drip(json.dumps(_success_body(route, reply, received)).encode(), reply.drip)
             else:
                 self._send_json(200, _success_body(route, reply, received), reply.headers)
+
+        def _drip(self, data: bytes, every: float) -> None:
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.flush()
+                for i in range(len(data)):
+                    if server._stopping.wait(every):
+                        return
+                    self.wfile.write(data[i : i + 1])
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                server.hung_up.set()
 
         def _send_json(
             self, status: int, payload: Any, headers: dict[str, str] | None = None
@@ -385,6 +418,14 @@ def _success_body(route: str, reply: FakeReply, request: ReceivedRequest) -> dic
             "prompt_eval_count": reply.prompt_tokens,
             "eval_count": reply.completion_tokens,
         }
+    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+    if reply.tool_call is not None:
+        call = {"name": reply.tool_call, "arguments": reply.content}
+        message = {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [{"id": "call_fake_1", "type": "function", "function": call}],
+        }
     return {
         "id": "chatcmpl-fake-1",
         "object": "chat.completion",
@@ -393,7 +434,7 @@ def _success_body(route: str, reply: FakeReply, request: ReceivedRequest) -> dic
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": reply.content},
+                "message": message,
                 "finish_reason": reply.finish_reason,
             }
         ],

@@ -101,6 +101,7 @@ def test_a_provider_failure_leaves_a_labelled_rules_draft_not_a_failed_run(
     ben_row = next(line for line in out.splitlines() if line.startswith("Ben "))
     assert "rules (LLM fallback)" in ben_row
     assert "LLM failed: The provider rejected the API key" in ben_row
+    assert "LLM failed: LLM failed" not in out
 
 
 def test_the_dry_run_sends_nothing_to_the_provider(llm: FakeLLMServer, pair: list[Athlete]) -> None:

@@ -22,10 +22,10 @@ from generation.engines.llm_engine import (
     ANSWER_OVERHEAD_TOKENS,
     TOKENS_PER_SET,
     LLMEngine,
-    extract_json,
 )
 from generation.engines.rules import RulesEngine
 from generation.llm import count_tokens
+from generation.llm_parse import extract_json
 from generation.packet import Packet, build_packet
 from programs.catalog.parse import parse_catalog
 from tests.factories import AthleteNoteFactory
@@ -578,7 +578,10 @@ def test_an_answer_expanding_past_the_set_limit_is_sent_back_before_any_check(
     squat = entry_of(bad, "Back Squat")[0]
     squat["plan"] = [{"weeks": [1, 2], "sets": [[5, 75, None, None]] * 50}]
     bad["program"]["exercises"] += [copy.deepcopy(squat) for _ in range(20)]
-    llm.queue(FakeReply.json(bad), FakeReply.json(tommy_compact()))
+    # Written tightly: pretty-printed, 2,100 sets would pass the answer size that max_tokens
+    # allows, and be refused before any check.
+    tight = json.dumps(bad, separators=(",", ":"))
+    llm.queue(FakeReply.text(tight), FakeReply.json(tommy_compact()))
     draft = generate(tommy)
     assert draft.fallback_reason == ""
     assert "program.exercises: the plan expands to 2,1" in feedback(llm)
@@ -619,15 +622,18 @@ def test_invalid_twice_falls_back_to_the_rules_engine_with_the_label(
     assert "could not use" in draft.prompt[-1]["content"]
 
 
-def test_a_bad_answer_twice_falls_back_naming_the_problem_at_its_path(
+def test_a_bad_answer_twice_falls_back_naming_exercise_day_and_week_the_path_kept_in_details(
     llm: FakeLLMServer, tommy: Packet
 ) -> None:
     bad = tommy_compact()
     sets_of(bad, "Back Squat")[0][1] = 150
     llm.queue(FakeReply.json(bad), FakeReply.json(bad))
     draft = generate(tommy)
-    assert_rules_fallback(draft, "program.exercises[0].plan[0].sets[0][1]")
+    assert_rules_fallback(draft, "Back Squat, day 1, week 1, set 1 (percentage): ")
     assert "150 % is outside 20–110 %" in draft.fallback_reason
+    assert "program.exercises[" not in draft.fallback_reason
+    details = draft.raw_response.split("--- problems with answer 2 ---", 1)[1]
+    assert "program.exercises[0].plan[0].sets[0][1] (Back Squat day 1" in details
 
 
 # --- provider failures ----------------------------------------------------------------------
@@ -848,7 +854,7 @@ def obeyed_catalog(answer: dict[str, Any]) -> dict[str, Any]:
     ],
 )
 def test_extract_json_finds_the_outermost_object(text: str, found: dict[str, Any]) -> None:
-    assert extract_json(text) == (found, "")
+    assert extract_json(text) == (found, None)
 
 
 @pytest.mark.parametrize(
@@ -863,4 +869,4 @@ def test_extract_json_finds_the_outermost_object(text: str, found: dict[str, Any
 def test_extract_json_says_what_is_wrong(text: str, problem: str) -> None:
     data, message = extract_json(text)
     assert data is None
-    assert message.startswith(problem)
+    assert str(message).startswith(problem)

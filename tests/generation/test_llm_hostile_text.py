@@ -13,7 +13,7 @@ from tests.generation.data.world import tommy_compact
 from tests.generation.test_llm_engine import feedback, generate
 
 # The engine module's fixtures, shared rather than written twice.
-server, llm, world, tommy = base.server, base.llm, base.world, base.tommy
+world, tommy = base.world, base.tommy
 
 
 def test_a_nul_in_the_reasoning_is_sent_back_for_repair(llm: FakeLLMServer, tommy: Packet) -> None:
