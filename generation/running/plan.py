@@ -129,3 +129,25 @@ def _check_consistency(s: PlanSettings) -> None:
         raise PlanError(
             f"Long-run day: {WEEKDAY_LABELS[s.long_run_day]} is not one of the preferred days."
         )
+
+
+def settings_from_options(options: dict[str, Any], *, today: dt.date) -> PlanSettings:
+    """PlanSettings from command-line options (running_plan, generate_programs --running)."""
+    data: dict[str, Any] = {
+        "race": options.get("race") or "none",
+        "days_per_week": options.get("days") or 3,
+        "speedwork": not options.get("no_speedwork", False),
+        "cross_training": bool(options.get("cross_training", False)),
+        "start_date": options.get("start") or today,
+    }
+    if options.get("date"):
+        data["race_date"] = options["date"]
+    if options.get("weeks"):
+        data["weeks"] = options["weeks"]
+    if options.get("preferred"):
+        data["preferred"] = parse_weekdays(options["preferred"], field="--preferred")
+    if options.get("long_run"):
+        data["long_run_day"] = weekday_index(options["long_run"], field="--long-run")
+    if "race_date" not in data and "weeks" not in data:
+        raise PlanError("Give --date YYYY-MM-DD (the race) or --weeks N.")
+    return plan_settings(data)
