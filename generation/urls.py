@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from generation.running import views as running_views
 from generation.runs import views
 
 app_name = "generation"
@@ -27,4 +28,7 @@ urlpatterns += [
 ]
 urlpatterns += [
     path("athletes/<int:athlete_pk>/context/", views.context_panel, name="context_panel"),
+]
+urlpatterns += [
+    path("athletes/<int:athlete_pk>/running-plan/", running_views.new_plan, name="running_plan"),
 ]

@@ -175,16 +175,16 @@ def apply(plan: Plan, answer: CoachAnswer) -> int:
             if value:
                 setattr(session, name, value)
     weeks = {w.number: w for w in plan.weeks}
-    for item in answer.weeks:
-        week = weeks.get(item.week)
+    for note in answer.weeks:
+        week = weeks.get(note.week)
         if week is None:
             changed += 1
             continue
-        changed += int(item.week_type not in (None, week.week_type))
-        if item.total_km is not None and abs(item.total_km - week.total_m / 1000) > 0.05:
+        changed += int(note.week_type not in (None, week.week_type))
+        if note.total_km is not None and abs(note.total_km - week.total_m / 1000) > 0.05:
             changed += 1
-        if item.coach_notes:
-            week.coach_notes = item.coach_notes
+        if note.coach_notes:
+            week.coach_notes = note.coach_notes
     return changed
 
 

@@ -76,7 +76,7 @@ def logged_runs(athlete_id: int, *, today: dt.date, weeks: int = MAX_WEEKS) -> l
         .values_list("workout__date", "reps", "duration_seconds", "exercise__name", "notes")
     )
     return [
-        LoggedRun(date=d, metres=int(m), seconds=s, easy=_is_easy(f"{name} {notes}"))
+        LoggedRun(date=d, metres=int(m or 0), seconds=s, easy=_is_easy(f"{name} {notes}"))
         for d, m, s, name, notes in rows
     ]
 
@@ -133,11 +133,3 @@ def easy_pace(runs: Sequence[LoggedRun]) -> float | None:
     if not easy:
         return None
     return round(sum(easy) / len(easy), 1)
-
-
-def format_pace(seconds_per_km: float | None, *, unit: str = "km") -> str:
-    if not seconds_per_km:
-        return "—"
-    seconds = seconds_per_km * (1.609344 if unit == "mi" else 1)
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes}:{rest:02d} /{unit}"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from athletes.units import format_pace_per_km
 from generation.running.plan import RACE_LABELS, PlanSettings
-from generation.running.profile import RunProfile, format_pace
+from generation.running.profile import RunProfile
 from generation.running.skeleton import Plan, Role, Session, Week
 
 ENGINE_LABEL = "Coaching text: written by the built-in plan engine."
@@ -21,7 +22,7 @@ WEEK_NOTES = {
 def _paces(profile: RunProfile) -> tuple[str, str]:
     easy = profile.easy_pace_s_per_km
     quicker = easy * 0.88 if easy else None
-    return format_pace(easy), format_pace(quicker)
+    return format_pace_per_km(easy), format_pace_per_km(quicker)
 
 
 def fill_session(session: Session, profile: RunProfile, settings: PlanSettings) -> None:

@@ -143,3 +143,17 @@ def test_long_text_is_cut_to_its_limit() -> None:
         {"sessions": [{"week": 1, "day": 1, "title": "x" * 500}], "weeks": []}
     )
     assert len(answer.sessions[0].title) == 80
+
+
+def test_llm_text_is_rendered_escaped_in_the_calendar(
+    world: World,
+    coach: User,
+    llm: FakeLLMServer,
+    plan_settings: PlanSettings,
+    coach_client: Any,
+) -> None:
+    llm.queue(FakeReply.json(_answer(world, plan_settings)))
+    run = _draft(world, coach, plan_settings)
+    page = coach_client.get(run.get_absolute_url()).content.decode()
+    assert "&lt;b&gt;Run&lt;/b&gt; tall" in page
+    assert "<b>Run</b>" not in page
