@@ -158,3 +158,11 @@ def pace(metres: float | None, seconds: int | None) -> str:
     from athletes.units import format_pace
 
     return format_pace(metres, seconds)
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """2300 → "38:20"; 3900 → "1:05:00"."""
+    from athletes.units import format_duration
+
+    return format_duration(seconds)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from athletes.runs import run_filter
 
 MIN_WEEKS = 4
 MAX_WEEKS = 8
@@ -54,14 +54,6 @@ class RunProfile:
             "weeks_counted": self.weeks_counted,
             "injury_flags": list(self.injury_flags),
         }
-
-
-def run_filter(prefix: str = "") -> Q:
-    """Which logged sets are runs: distance sets of a running exercise."""
-    return Q(**{f"{prefix}rep_type": "distance"}) & (
-        Q(**{f"{prefix}exercise__movement_pattern": "run"})
-        | Q(**{f"{prefix}exercise__name__icontains": "run"})
-    )
 
 
 def logged_runs(athlete_id: int, *, today: dt.date, weeks: int = MAX_WEEKS) -> list[LoggedRun]:
