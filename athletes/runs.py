@@ -25,6 +25,11 @@ def run_filter(prefix: str = "") -> Q:
     )
 
 
+def is_run(name: str, pattern: str, rep_type: str) -> bool:
+    """run_filter() for a row already loaded."""
+    return rep_type == "distance" and (pattern == "run" or "run" in name.casefold())
+
+
 @dataclass(frozen=True)
 class RunPoint:
     date: dt.date

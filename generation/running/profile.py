@@ -68,12 +68,12 @@ def logged_runs(athlete_id: int, *, today: dt.date, weeks: int = MAX_WEEKS) -> l
         .values_list("workout__date", "reps", "duration_seconds", "exercise__name", "notes")
     )
     return [
-        LoggedRun(date=d, metres=int(m or 0), seconds=s, easy=_is_easy(f"{name} {notes}"))
+        LoggedRun(date=d, metres=int(m or 0), seconds=s, easy=is_easy(f"{name} {notes}"))
         for d, m, s, name, notes in rows
     ]
 
 
-def _is_easy(text: str) -> bool:
+def is_easy(text: str) -> bool:
     lowered = text.lower()
     return any(word in lowered for word in EASY_WORDS)
 
