@@ -28,7 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from multiprocessing.sharedctypes import Synchronized
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
@@ -152,6 +152,8 @@ class Overrides:
     days: int | None = None
     weeks: int | None = None
     is_loop: bool | None = None
+    # A running plan for every athlete: {"settings": PlanSettings.as_dict()}.
+    running: dict[str, Any] | None = None
 
     def check(self) -> None:
         if self.days is not None and not 1 <= self.days <= MAX_DAYS:
@@ -206,6 +208,7 @@ def plan_batch(
             weeks=overrides.weeks if overrides.weeks is not None else base.weeks,
             is_loop=overrides.is_loop if overrides.is_loop is not None else base.is_loop,
             engine=overrides.engine,
+            running=overrides.running,
         )
         items.append(Item(athlete=athlete, request=request, engine=engine))
     return items
