@@ -7,8 +7,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from athletes.runs import run_filter
-
 MIN_WEEKS = 4
 MAX_WEEKS = 8
 # A week of running counts as consistent at this share of the counted weeks with a run.
@@ -59,6 +57,7 @@ class RunProfile:
 def logged_runs(athlete_id: int, *, today: dt.date, weeks: int = MAX_WEEKS) -> list[LoggedRun]:
     """The athlete's runs in the last `weeks` weeks, in one query."""
     from athletes.models import WorkoutSet
+    from athletes.runs import run_filter
 
     since = _week_start(today) - dt.timedelta(weeks=weeks)
     rows = (
