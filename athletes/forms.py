@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 
+from athletes.history.rows import CellError, duration
 from athletes.models import (
     Athlete,
     AthleteTier,
@@ -27,6 +28,7 @@ from athletes.models import (
 from athletes.selectors import Prescription
 from athletes.services import SetInput
 from athletes.templatetags.logbook import format_number, format_reps, format_weight
+from athletes.units import distance_unit, format_duration, to_metres, to_unit
 from programs.models import RepType
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -189,6 +191,12 @@ class SetRowForm(forms.Form):
     )
     is_amrap = forms.BooleanField(label="AMRAP", required=False)
     notes = forms.CharField(max_length=500, required=False)
+    # A run: its distance in the installation's unit (stored as metres), time and heart rate.
+    distance = forms.DecimalField(
+        min_value=Decimal("0"), max_value=Decimal("1000"), decimal_places=2, required=False
+    )
+    duration = forms.CharField(max_length=20, required=False)
+    avg_heart_rate = forms.IntegerField(label="Avg HR", min_value=30, max_value=250, required=False)
 
     def __init__(
         self,
@@ -208,6 +216,9 @@ class SetRowForm(forms.Form):
             "weight": {"inputmode": "decimal", "step": "any", "placeholder": "weight"},
             "rpe": {"inputmode": "decimal", "step": "0.5", "placeholder": "RPE"},
             "notes": {"placeholder": "notes"},
+            "distance": {"inputmode": "decimal", "step": "any", "placeholder": distance_unit()},
+            "duration": {"placeholder": "mm:ss"},
+            "avg_heart_rate": {"inputmode": "numeric", "placeholder": "bpm"},
         }.items():
             self.fields[name].widget.attrs.update(attrs)
 
@@ -219,7 +230,7 @@ class SetRowForm(forms.Form):
         data = self.data
         filled = [
             data.get(self.add_prefix(name), "").strip()
-            for name in ("exercise", "reps", "weight", "rpe", "notes")
+            for name in ("exercise", "reps", "weight", "rpe", "notes", "distance", "duration")
         ]
         return not any(filled)
 
@@ -229,8 +240,15 @@ class SetRowForm(forms.Form):
             return cleaned
         if cleaned.get("exercise") in (None, ""):
             self.add_error("exercise", "Choose an exercise for this set.")
+        if cleaned.get("distance"):
+            cleaned["reps"] = to_metres(float(cleaned["distance"]))
+            cleaned["rep_type"] = RepType.DISTANCE
         if cleaned.get("reps") is None and "reps" not in self.errors:
-            self.add_error("reps", "Enter the reps done (0 for a missed set).")
+            self.add_error("reps", "Enter the reps done (0 for a missed set), or a distance.")
+        try:
+            cleaned["duration_seconds"] = duration(cleaned.get("duration") or "")
+        except CellError:
+            self.add_error("duration", "Enter the time like 38:20, 1:05:00 or 1h 5m.")
         return cleaned
 
     def to_input(self) -> SetInput:
@@ -243,7 +261,26 @@ class SetRowForm(forms.Form):
             rpe=data["rpe"],
             is_amrap=data["is_amrap"],
             notes=data["notes"],
+            duration_seconds=data.get("duration_seconds"),
+            avg_heart_rate=data.get("avg_heart_rate"),
         )
+
+
+def run_initial(
+    reps: int | None,
+    rep_type: str,
+    seconds: int | None = None,
+    heart_rate: int | None = None,
+) -> dict[str, Any]:
+    """A distance set's row shows its distance in the unit (not metres in the reps box)."""
+    if rep_type != RepType.DISTANCE or not reps:
+        return {}
+    return {
+        "reps": None,
+        "distance": round(to_unit(reps), 2),
+        "duration": format_duration(seconds),
+        "avg_heart_rate": heart_rate,
+    }
 
 
 _ROW_KEY = re.compile(r"^\d{1,6}$")
@@ -319,6 +356,7 @@ class WorkoutEntry:
                         "weight": weight,
                         "is_amrap": prescribed.is_amrap,
                         "notes": "",
+                        **run_initial(prescribed.reps, prescribed.rep_type),
                     },
                 )
             )
@@ -343,6 +381,7 @@ class WorkoutEntry:
                     "rpe": format_number(s.rpe) if s.rpe is not None else None,
                     "is_amrap": s.is_amrap,
                     "notes": s.notes,
+                    **run_initial(s.reps, s.rep_type, s.duration_seconds, s.avg_heart_rate),
                 },
             )
             for key, s in enumerate(workout.sets.all())

@@ -209,6 +209,8 @@ class WorkoutSet(models.Model):
     kind = models.CharField(max_length=10, choices=SetKind.choices, default=SetKind.NORMAL)
     # The time of a timed or distance set (a run keeps both its metres in `reps` and its time).
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # A run's average heart rate (beats a minute), when the athlete's watch gave one.
+    avg_heart_rate = models.PositiveSmallIntegerField(null=True, blank=True)
     notes = models.CharField(max_length=500, blank=True, default="")
     # A fingerprint of the source row for imported sets: importing the same file again adds
     # nothing. Empty for sets logged in the app.

@@ -72,6 +72,8 @@ class SetInput:
     rpe: Decimal | None = None
     is_amrap: bool = False
     notes: str = ""
+    duration_seconds: int | None = None  # a run's (or timed set's) time
+    avg_heart_rate: int | None = None
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -348,6 +350,8 @@ def _build_sets(workout: Workout, sets: list[tuple[SetInput, Exercise]]) -> list
                 rpe=item.rpe,
                 is_amrap=item.is_amrap,
                 notes=(item.notes or "").strip(),
+                duration_seconds=item.duration_seconds,
+                avg_heart_rate=item.avg_heart_rate,
             )
         )
     return rows

@@ -27,6 +27,7 @@ from athletes.forms import (
     apply_service_errors,
 )
 from athletes.models import Athlete, AthleteNote, AthleteProgram, Workout
+from athletes.runs import running_charts
 from programs.models import Exercise, ProgramTemplate
 from replog.access import coach_required
 from replog.types import AuthedRequest
@@ -104,6 +105,7 @@ def athlete_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_manage": page.can_manage,
             "note_form": NoteForm(),
             "charts": athlete_charts(athlete),
+            "run_charts": running_charts(athlete),
         },
     )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from generation.running import views as running_views
 from generation.runs import views
 from generation.session import views as session_views
 
@@ -45,4 +46,7 @@ urlpatterns += [
         session_views.workout_adjustment,
         name="workout_adjustment",
     ),
+]
+urlpatterns += [
+    path("athletes/<int:athlete_pk>/running-plan/", running_views.new_plan, name="running_plan"),
 ]

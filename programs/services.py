@@ -137,14 +137,16 @@ def catalog_import(
     by: Any = None,
     start_date: dt.date | None = None,
     cycle_goal: str = "",
+    role: str = "primary",
 ) -> ImportResult:
     """Write a validated catalog in one transaction, with bulk inserts.
 
     `mapping` comes from `MappingProposal.decide`. Existing equipment and exercises are reused
     as they are; new ones are created with the file's attributes. With `athlete`, the (single)
     program is owned by that athlete and becomes their active primary program; the previous one
-    ends with reason "replaced". Raises CatalogImportError — and writes nothing — when anything
-    is unresolved or the database changed under us.
+    ends with reason "replaced" (with `role="supplemental"` it runs beside it instead).
+    Raises CatalogImportError — and writes nothing — when anything is unresolved or the
+    database changed under us.
     """
     cat = _validated(catalog)
     if not mapping.complete:
@@ -160,7 +162,7 @@ def catalog_import(
         raise CatalogImportError(["The program decisions do not match the catalog's programs."])
     try:
         with transaction.atomic():
-            result = _import(cat, mapping, athlete, start_date or _today(), cycle_goal)
+            result = _import(cat, mapping, athlete, start_date or _today(), cycle_goal, role)
     except IntegrityError as exc:
         logger.warning("catalog import hit an integrity error: %s", exc)
         raise CatalogImportError(
@@ -178,7 +180,12 @@ def catalog_import(
 
 
 def _import(
-    cat: Catalog, mapping: Decisions, athlete: Any, start_date: dt.date, cycle_goal: str
+    cat: Catalog,
+    mapping: Decisions,
+    athlete: Any,
+    start_date: dt.date,
+    cycle_goal: str,
+    role: str = "primary",
 ) -> ImportResult:
     result = ImportResult(athlete_id=getattr(athlete, "pk", None))
 
@@ -335,7 +342,7 @@ def _import(
     result.template_ids = [t.pk for t in templates]
 
     if athlete is not None:
-        result.assignment_id = _assign(athlete, templates[0], start_date, cycle_goal)
+        result.assignment_id = _assign(athlete, templates[0], start_date, cycle_goal, role)
     return result
 
 
@@ -386,18 +393,21 @@ def _replace_programs(scope: Any, ids: list[int], today: dt.date) -> None:
             row.save(update_fields=["name"])
 
 
-def _assign(athlete: Any, template: ProgramTemplate, start_date: dt.date, cycle_goal: str) -> int:
+def _assign(
+    athlete: Any, template: ProgramTemplate, start_date: dt.date, cycle_goal: str, role: str
+) -> int:
     # The catalog never imports athlete code: the assignment model is looked up by name.
     athlete_program = apps.get_model("athletes", "AthleteProgram")
-    athlete_program.objects.filter(athlete=athlete, is_active=True, role="primary").update(
-        is_active=False, ended_on=start_date, end_reason="replaced"
-    )
+    if role == "primary":
+        athlete_program.objects.filter(athlete=athlete, is_active=True, role="primary").update(
+            is_active=False, ended_on=start_date, end_reason="replaced"
+        )
     assignment = athlete_program.objects.create(
         athlete=athlete,
         template=template,
         start_date=start_date,
         is_active=True,
-        role="primary",
+        role=role,
         cycle_goal=cycle_goal,
     )
     return int(assignment.pk)

@@ -9,4 +9,5 @@ def app(request: HttpRequest) -> dict[str, object]:
     return {
         "app_name": get_setting("app.name"),
         "weight_unit": get_setting("defaults.weight_unit"),
+        "distance_unit": get_setting("defaults.distance_unit"),
     }

@@ -120,6 +120,16 @@ REGISTRY: tuple[Setting, ...] = (
         choices=(("lbs", "lbs"), ("kg", "kg")),
     ),
     Setting(
+        "defaults.distance_unit",
+        Kind.CHOICE,
+        "km",
+        "General",
+        "Distance unit",
+        "How runs are entered and shown; distances are stored in metres.",
+        env_var="REPLOG_DISTANCE_UNIT",
+        choices=(("km", "km"), ("mi", "miles")),
+    ),
+    Setting(
         "defaults.rest_seconds",
         Kind.INT,
         90,

@@ -123,13 +123,16 @@ def _sets(athlete: Athlete, history: History, refs: dict[int, ExerciseRef]) -> l
         .values_list(
             "workout_id", "exercise_id", "exercise__name", "exercise__movement_pattern",
             "set_number", "reps", _float("weight"), _float("rpe"), "rep_type", "is_amrap", "notes",
+            "duration_seconds",
         )
     ):  # fmt: skip
-        wid, ex_id, ex_name, pattern, number, reps, weight, rpe, rep_type, amrap, notes = row
+        wid, ex_id, ex_name, pattern, number, reps, weight, rpe, rep_type, amrap, notes, secs = row
         if wid not in loaded:
             continue
         refs.setdefault(ex_id, ExerciseRef(ex_id, ex_name, pattern))
-        sets.append(SetRow(wid, ex_id, number, reps, _f(weight), _f(rpe), rep_type, amrap, notes))
+        sets.append(
+            SetRow(wid, ex_id, number, reps, _f(weight), _f(rpe), rep_type, amrap, notes, secs)
+        )
     return sets
 
 

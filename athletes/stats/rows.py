@@ -29,6 +29,7 @@ class SetRow:
     rep_type: str = RepType.REPS
     is_amrap: bool = False
     notes: str = ""
+    seconds: int | None = None  # a run's (or timed set's) duration
 
 
 @dataclass(frozen=True)

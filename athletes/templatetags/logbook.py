@@ -142,3 +142,27 @@ def by_exercise(sets: Iterable[Any]) -> list[tuple[Any, list[Any]]]:
     for item in sets:
         groups.setdefault(item.exercise_id, (item.exercise, []))[1].append(item)
     return list(groups.values())
+
+
+@register.filter
+def distance(metres: float | None) -> str:
+    """5000 → "5.0 km" (or "3.1 mi" with the distance unit set to miles)."""
+    from athletes.units import format_distance
+
+    return format_distance(metres)
+
+
+@register.simple_tag
+def pace(metres: float | None, seconds: int | None) -> str:
+    """The pace of a run: "5:30 /km"; empty without a time."""
+    from athletes.units import format_pace
+
+    return format_pace(metres, seconds)
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """2300 → "38:20"; 3900 → "1:05:00"."""
+    from athletes.units import format_duration
+
+    return format_duration(seconds)

@@ -8,6 +8,7 @@ import secrets
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -122,6 +123,8 @@ class Overrides:
     days: int | None = None
     weeks: int | None = None
     is_loop: bool | None = None
+    # A running plan for every athlete: {"settings": PlanSettings.as_dict()}.
+    running: dict[str, Any] | None = None
 
     def check(self) -> None:
         if self.days is not None and not 1 <= self.days <= MAX_DAYS:
@@ -176,6 +179,7 @@ def plan_batch(
             weeks=overrides.weeks if overrides.weeks is not None else base.weeks,
             is_loop=overrides.is_loop if overrides.is_loop is not None else base.is_loop,
             engine=overrides.engine,
+            running=overrides.running,
         )
         items.append(Item(athlete=athlete, request=request, engine=engine))
     return items

@@ -40,8 +40,11 @@ class GenerationRequest:
     reference_program_ids: tuple[int, ...] = ()
     max_exercises_per_day: int = 6
     engine: EngineChoice = EngineChoice.AUTO
+    # A running plan's request ({"settings": PlanSettings.as_dict()}); None for a program.
+    running: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        extra = {"running": self.running} if self.running is not None else {}
         return {
             "program_name": self.program_name,
             "days_per_week": self.days_per_week,
@@ -52,6 +55,7 @@ class GenerationRequest:
             "reference_program_ids": list(self.reference_program_ids),
             "max_exercises_per_day": self.max_exercises_per_day,
             "engine": str(self.engine),
+            **extra,
         }
 
     @classmethod
@@ -66,6 +70,7 @@ class GenerationRequest:
             reference_program_ids=tuple(int(i) for i in data.get("reference_program_ids", ())),
             max_exercises_per_day=int(data.get("max_exercises_per_day", 6)),
             engine=EngineChoice(data.get("engine", EngineChoice.AUTO)),
+            running=data.get("running"),
         )
 
 

@@ -90,6 +90,10 @@ def describe_engine(choice: EngineChoice | str = EngineChoice.AUTO) -> str:
 def generate_draft(packet: Packet, request: GenerationRequest) -> Draft:
     """A draft from the chosen engine that passes the hard constraints (see the module doc)."""
     engine = engine_for(request.engine)
+    if request.running is not None:
+        from generation.running.engine import running_draft
+
+        return running_draft(packet, request, use_llm=engine is EngineName.LLM)
     if engine is EngineName.LLM:
         if not llm_configured():
             raise EngineUnavailable(

@@ -12,6 +12,7 @@ from generation.packet.budget import Fixed, fit_to_budget
 from generation.packet.catalog import catalog_section, load_catalog
 from generation.packet.models import Packet
 from generation.packet.programs import program_sections
+from generation.packet.runs import runs_section
 from generation.packet.sections import health_flags, profile_section
 from generation.session.summary import adjustment_summary
 from settings_app.resolution import setting_int, settings_scope
@@ -44,4 +45,7 @@ def _build_packet(athlete: Athlete, *, today: dt.date, budget: int | None) -> Pa
         health_flags=health_flags(s, exercise_names=data.names, profile_notes=athlete.notes),
         session_adjustments=adjustment_summary(athlete, today=today),
     )
-    return fit_to_budget(athlete, s, fixed, budget)
+    packet = fit_to_budget(athlete, s, fixed, budget)
+    # Added after fitting: a handful of numbers that no trimming step would shorten.
+    packet.runs = runs_section(s)
+    return packet

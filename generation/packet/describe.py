@@ -204,6 +204,24 @@ def _adherence_lines(packet: Packet) -> list[Line]:
     return lines
 
 
+def _runs_lines(packet: Packet) -> list[Line]:
+    runs = packet.runs
+    if runs is None:
+        return [Line("no runs logged")]
+    return [
+        Line(
+            f"{fmt_num(runs.avg_weekly_km)} km a week, {fmt_num(runs.runs_per_week)} runs",
+            "Average",
+        ),
+        Line(
+            ", ".join(fmt_num(km) for km in runs.weekly_km) + f" (from {runs.weeks_from})",
+            "Weekly km",
+        ),
+        Line(f"{fmt_num(runs.longest_km)} km", "Longest"),
+        Line(f"{fmt_num(runs.consistency_pct)} % of weeks with a run", "Consistency"),
+    ]
+
+
 def _body_weight_lines(packet: Packet) -> list[Line]:
     bw = packet.body_weight
     if bw is None:
@@ -292,6 +310,7 @@ def describe_packet(packet: Packet) -> list[Section]:
         Section("Lifts", exercises or [Line("no exercises logged yet")]),
         Section("Adherence", _adherence_lines(packet)),
         Section("Body weight", _body_weight_lines(packet)),
+        Section("Runs", _runs_lines(packet)),
         Section("Health and injury mentions", flags or [Line("none found in the notes")]),
         Section("Notes", _notes_lines(packet.notes)),
         Section("About this packet", about),

@@ -302,6 +302,18 @@ class HealthFlag(_Model):
     text: str
 
 
+class Runs(_Model):
+    """Logged runs (distance sets of a running exercise), in km whatever the display unit."""
+
+    weeks_from: dt.date  # the Monday of the first counted week
+    weekly_km: list[Num]  # complete weeks, oldest first, weeks without a run as 0
+    avg_weekly_km: Num
+    runs_per_week: Num
+    longest_km: Num
+    easy_pace_s_per_km: Num | None = None
+    consistency_pct: Num
+
+
 class Notes(_Model):
     pinned: list[Note] = []
     recent: list[Note] = []
@@ -326,6 +338,7 @@ class Packet(_Model):
     body_weight: BodyWeight | None = None
     notes: Notes
     session_adjustments: SessionAdjustments | None = None  # today's-session adjustments
+    runs: Runs | None = None
 
 
 def packet_json(packet: Packet, *, indent: int | None = None, exclude_catalog: bool = False) -> str:

@@ -337,6 +337,7 @@ def generation_approve(*, run: GenerationRun, by: User | None) -> ProgramTemplat
                     decisions=check.decisions,
                     athlete=locked.athlete,
                     by=by,
+                    **_assignment_of(locked),
                 )
             except catalog_check.ImportRefused as exc:
                 raise GenerationError(
@@ -355,6 +356,16 @@ def generation_approve(*, run: GenerationRun, by: User | None) -> ProgramTemplat
             )
     run.refresh_from_db()
     return template
+
+
+def _assignment_of(run: GenerationRun) -> dict[str, Any]:
+    """A running plan runs beside the strength program (supplemental) from its first Monday."""
+    from generation.running.plan import plan_settings
+
+    running = run.request.get("running")
+    if not running:
+        return {}
+    return {"role": "supplemental", "start_date": plan_settings(running["settings"]).first_monday}
 
 
 def generation_reject(*, run: GenerationRun, by: User | None, reason: str) -> GenerationRun:

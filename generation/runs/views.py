@@ -18,10 +18,12 @@ from django_htmx.http import (
 
 from athletes.access import athlete_for_coach
 from athletes.models import Athlete
+from athletes.units import distance_unit
 from generation.engines.dispatch import describe_engine, llm_configured
 from generation.llm_types import ErrorKind
 from generation.models import GenerationRun, RunStatus
 from generation.packet import build_packet, describe_packet, packet_json
+from generation.running.calendar import running_calendar
 from generation.runs.edits import EditError, describe_change, find_set, with_ids
 from generation.runs.execute import generation_recover_stuck
 from generation.runs.forms import GenerateForm, RejectForm, RenameForm, SetForm, SwapForm
@@ -75,6 +77,8 @@ def _run_context(request: AuthedRequest, athlete: Athlete, run: GenerationRun) -
         ],
         "reject_form": RejectForm(),
         "changes": [describe_change(c) for c in run.edits or []],
+        "calendar": running_calendar(run) if showable else None,
+        "distance_unit": distance_unit(),
     }
 
 

@@ -1,17 +1,22 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from athletes.models import AthleteTier, User
 from generation import batch
 from generation.batch import BatchError, Item, Progress
 from generation.engines.base import EngineChoice
 from generation.models import GenerationRun
+from generation.running.plan import RACE_LABELS, PlanError, settings_from_options
+from generation.running.services import running_exercises_ensure
 
 
 class Command(BaseCommand):
@@ -76,6 +81,16 @@ class Command(BaseCommand):
             action="store_true",
             help="apply the per-coach hourly generation limit as the Generate page does",
         )
+
+        running = parser.add_argument_group(
+            "a running plan instead (with --days and --weeks; see manage.py running_plan)"
+        )
+        running.add_argument("--running", choices=list(RACE_LABELS), metavar="RACE")
+        running.add_argument("--race-date", dest="date", type=dt.date.fromisoformat)
+        running.add_argument("--preferred", help="weekdays, e.g. mon,wed,sat")
+        running.add_argument("--long-run", dest="long_run", help="e.g. sun")
+        running.add_argument("--no-speedwork", action="store_true")
+        running.add_argument("--start", type=dt.date.fromisoformat, help="default: today")
 
         how = parser.add_argument_group("how")
         how.add_argument(
@@ -152,6 +167,8 @@ class Command(BaseCommand):
             weeks=options["weeks"],
             is_loop=options["loop"],
         )
+        if options["running"]:
+            overrides = self._running(options, overrides)
         items = batch.plan_batch(
             athletes, name_template=options["name_template"], overrides=overrides
         )
@@ -178,6 +195,26 @@ class Command(BaseCommand):
             + (f" ({refused} not queued: see the table)." if refused else ".")
         )
         self._finish(items, run_ids, batch_id=batch_id, options=options, concurrency=concurrency)
+
+    def _running(self, options: dict[str, Any], overrides: batch.Overrides) -> batch.Overrides:
+        """Every athlete gets the same running plan settings (their own logged runs set the
+        distances); the plan's name follows the race unless --name-template says otherwise."""
+        try:
+            plan = settings_from_options(
+                {**options, "race": options["running"]}, today=timezone.localdate()
+            )
+        except PlanError as exc:
+            raise BatchError(exc.message) from None
+        if options["name_template"] == batch.DEFAULT_NAME_TEMPLATE:
+            options["name_template"] = f"{RACE_LABELS[plan.race].capitalize()} plan {{date}}"
+        running_exercises_ensure()
+        return dataclasses.replace(
+            overrides,
+            days=plan.days_per_week,
+            weeks=plan.num_weeks,
+            is_loop=False,
+            running={"settings": plan.as_dict()},
+        )
 
     def _existing_batch(
         self, options: dict[str, Any], *, concurrency: int, by: User | None

@@ -170,4 +170,4 @@ def test_workout_page_marks_imported_warmups(
     html = client_for(coach).get(workout.get_absolute_url()).content.decode()
     assert "Warm-up" in html
     assert "Drop set" in html
-    assert "in 1620 s" in html
+    assert "5.0 km in 27:00, 5:24 /km" in html  # distance, time and pace of the run
