@@ -16,6 +16,7 @@ urlpatterns += [
     path(_RUN, views.run_detail, name="run"),
     path(f"{_RUN}approve/", views.run_approve, name="approve"),
     path(f"{_RUN}reject/", views.run_reject, name="reject"),
+    path(f"{_RUN}unapprove/", views.run_unapprove, name="unapprove"),
     path(f"{_RUN}rename/", views.run_rename, name="rename"),
     path(f"{_RUN}sets/<int:set_id>/edit/", views.set_edit, name="set_edit"),
     path(f"{_RUN}sets/<int:set_id>/swap/", views.set_swap, name="set_swap"),

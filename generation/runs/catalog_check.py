@@ -6,6 +6,7 @@ The preview shows every problem next to the set it concerns, so issues keep the 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -162,7 +163,12 @@ class ImportRefused(Exception):
 
 
 def import_program(
-    catalog: dict[str, Any], *, decisions: dict[str, Any], athlete: Athlete, by: User | None
+    catalog: dict[str, Any],
+    *,
+    decisions: dict[str, Any],
+    athlete: Athlete,
+    by: User | None,
+    start_date: dt.date | None = None,
 ) -> ProgramTemplate:
     """The approved draft as the athlete's own, active primary program, through the catalog
     import (one transaction; the previous primary program ends as "replaced")."""
@@ -172,7 +178,11 @@ def import_program(
 
     try:
         result = catalog_import(
-            catalog=catalog, mapping=Decisions.from_dict(decisions), athlete=athlete, by=by
+            catalog=catalog,
+            mapping=Decisions.from_dict(decisions),
+            athlete=athlete,
+            by=by,
+            start_date=start_date,
         )
     except CatalogImportError as exc:
         raise ImportRefused(exc.messages) from exc

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from generation.models import GenerationRun
 from generation.runs import edits
+from programs.loads import target_load
 
 
 @dataclass
@@ -25,10 +27,31 @@ class SetView:
     warnings: list[str] = field(default_factory=list)
 
     summary: str = ""
+    edited: bool = False
 
     @property
     def is_amrap(self) -> bool:
         return self.reps is None
+
+
+@dataclass
+class SetGroup:
+    """Consecutive identical sets as a coach writes them: "3×5 @ 75 % · 115 lb"."""
+
+    sets: list[SetView]
+
+    @property
+    def label(self) -> str:
+        count = len(self.sets)
+        return f"{count}×{self.sets[0].summary}" if count > 1 else self.sets[0].summary
+
+    @property
+    def edited(self) -> bool:
+        return any(s.edited for s in self.sets)
+
+    @property
+    def flagged(self) -> bool:
+        return any(s.errors or s.warnings for s in self.sets)
 
 
 @dataclass
@@ -38,10 +61,22 @@ class ExerciseView:
     sets: list[SetView] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    reasoning: list[str] = field(default_factory=list)
 
     @property
     def first_set_id(self) -> int:
         return self.sets[0].id
+
+    @property
+    def groups(self) -> list[SetGroup]:
+        groups: list[SetGroup] = []
+        for item in self.sets:
+            last = groups[-1].sets[-1] if groups else None
+            if last is not None and (last.summary, last.notes) == (item.summary, item.notes):
+                groups[-1].sets.append(item)
+            else:
+                groups.append(SetGroup(sets=[item]))
+        return groups
 
 
 @dataclass
@@ -90,8 +125,22 @@ def _num(value: object) -> str:
     return "" if number is None else f"{number:g}"
 
 
-def set_summary(row: dict[str, Any], unit: str) -> str:
-    """ "5 × 75 %", "AMRAP @ 85 %", "30 s", "10 each side @ 16 lbs", "8 @ BW · RPE 8"."""
+def _load(pct: str, training_max: Decimal | None, increment: Decimal, unit: str) -> str:
+    if not pct or training_max is None:
+        return ""
+    load = target_load(training_max=training_max, percentage=Decimal(pct), increment=increment)
+    return f" · {load:f} {unit}".rstrip()
+
+
+def set_summary(
+    row: dict[str, Any],
+    unit: str,
+    *,
+    training_max: Decimal | None = None,
+    increment: Decimal = Decimal("0"),
+) -> str:
+    """ "5 @ 75 % · 115 lb", "AMRAP @ 85 %", "30 s", "10 each side @ 16 lbs", "8 @ BW · RPE 8".
+    A percentage shows the load it means when the athlete has a training max."""
     reps = row.get("reps")
     rep_type = str(row.get("rep_type") or "reps")
     text = "AMRAP" if reps is None else f"{reps}{_REP_SUFFIX.get(rep_type, '')}"
@@ -104,7 +153,7 @@ def set_summary(row: dict[str, Any], unit: str) -> str:
     except edits.EditError:
         return text
     if pct:
-        text += f" @ {pct} %"
+        text += f" @ {pct} %" + _load(pct, training_max, increment, unit)
     elif absolute == "0":
         text += " @ BW"
     elif absolute:
@@ -114,7 +163,22 @@ def set_summary(row: dict[str, Any], unit: str) -> str:
     return text
 
 
-def build_preview(run: GenerationRun, *, unit: str = "") -> Preview | None:
+def _reasoning_for(name: str, reasoning: list[Any]) -> list[str]:
+    key = name.casefold()
+    return [str(line) for line in reasoning if key in str(line).casefold()]
+
+
+def build_preview(
+    run: GenerationRun,
+    *,
+    unit: str = "",
+    training_maxes: dict[str, Decimal] | None = None,
+    increment: Decimal = Decimal("0"),
+    edited_ids: set[int] | None = None,
+) -> Preview | None:
+    """`training_maxes` maps casefolded exercise names to the athlete's current TM."""
+    tms = training_maxes or {}
+    changed = edited_ids or set()
     catalog = run.current_catalog
     if not catalog:
         return None
@@ -163,7 +227,11 @@ def build_preview(run: GenerationRun, *, unit: str = "") -> Preview | None:
         key = (week, day, name.casefold())
         block = blocks.get(key)
         if block is None:
-            block = ExerciseView(name=name, sort_order=_int(row.get("sort_order")))
+            block = ExerciseView(
+                name=name,
+                sort_order=_int(row.get("sort_order")),
+                reasoning=_reasoning_for(name, run.reasoning or []),
+            )
             exercise_notes = by_exercise.get(name.casefold())
             if exercise_notes:
                 block.errors = list(exercise_notes["errors"])
@@ -184,7 +252,10 @@ def build_preview(run: GenerationRun, *, unit: str = "") -> Preview | None:
                 notes=str(row.get("notes") or ""),
                 errors=list(notes["errors"]),
                 warnings=list(notes["warnings"]),
-                summary=set_summary(row, unit),
+                summary=set_summary(
+                    row, unit, training_max=tms.get(name.casefold()), increment=increment
+                ),
+                edited=set_id in changed,
             )
         )
     for week_view in weeks:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -7,7 +8,8 @@ from django.shortcuts import get_object_or_404
 from rapidfuzz import fuzz, utils
 
 from athletes.access import athletes_managed_by
-from athletes.models import Athlete, AthleteEquipment
+from athletes.models import Athlete, AthleteEquipment, TrainingMax
+from athletes.selectors import current_training_maxes
 from generation.models import WORKING_STATUSES, GenerationRun, RunStatus
 from programs.models import Exercise, ExerciseEquipment, ProgramTemplate
 
@@ -90,3 +92,10 @@ def swap_choices(athlete: Athlete, exercise_name: str, *, limit: int = 60) -> li
 
     ranked = sorted((e for e in available if e.name.casefold() != key), key=rank)
     return ranked[:limit]
+
+
+def training_maxes_by_name(athlete: Athlete) -> dict[str, Decimal]:
+    """casefolded exercise name → the training max in force today: the preview turns every
+    percentage into the load it means for this athlete."""
+    rows = list(TrainingMax.objects.filter(athlete=athlete).select_related("exercise"))
+    return {tm.exercise.name.casefold(): tm.weight for tm in current_training_maxes(rows).values()}

@@ -307,7 +307,9 @@ def generation_rename(*, run: GenerationRun, name: str, by: User | None) -> Gene
 # Approve / reject
 
 
-def generation_approve(*, run: GenerationRun, by: User | None) -> ProgramTemplate:
+def generation_approve(
+    *, run: GenerationRun, by: User | None, start_date: dt.date | None = None
+) -> ProgramTemplate:
     """Import the (edited) draft as the athlete's own program, make it their active primary
     program, and record the coach's edits — all or nothing. Approving an approved run returns
     the template it created."""
@@ -337,6 +339,7 @@ def generation_approve(*, run: GenerationRun, by: User | None) -> ProgramTemplat
                     decisions=check.decisions,
                     athlete=locked.athlete,
                     by=by,
+                    start_date=start_date,
                 )
             except catalog_check.ImportRefused as exc:
                 raise GenerationError(
