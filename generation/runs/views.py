@@ -421,17 +421,27 @@ def llm_test_connection(request: HttpRequest) -> HttpResponse:
 
     from generation import llm
 
+    no_llm = False
     try:
-        result = llm.test_connection(llm.LLMConfig.from_settings())
+        config = llm.LLMConfig.from_settings()
+        # No provider at all is the normal state of a new install, not a failure.
+        no_llm = not config.provider
+        result = llm.test_connection(config)
     except ImproperlyConfigured as exc:  # a malformed REPLOG_LLM_* env var
         result = llm.ConnectionResult(False, "", 0.0, str(exc), ErrorKind.NOT_CONFIGURED)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "settings_app/_test_connection.html", {"result": result})
+        context = {"result": result, "no_llm": no_llm}
+        return render(request, "settings_app/_test_connection.html", context)
     if result.ok:
         messages.success(request, result.message)
+    elif no_llm:
+        messages.info(request, NO_LLM_MESSAGE)
     else:
         messages.error(request, f"Connection failed. {result.message}")
     return redirect(reverse("settings_app:page") + "#settings-llm")
+
+
+NO_LLM_MESSAGE = "No LLM configured: drafts use the built-in rules engine."
 
 
 # --- The athlete briefing packet: context.json and "What data will the generator see?" -------
