@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,7 +15,7 @@ from athletes.models import User
 from generation.engines import dispatch
 from tests.athletes.conftest import put_on_program
 from tests.conftest import PASSWORD
-from tests.factories import AthleteFactory
+from tests.factories import AthleteFactory, BodyWeightFactory
 from tests.generation.factories_runs import (
     FixedEngine,
     build_world,
@@ -78,3 +80,28 @@ def test_main_pages_fit_a_390px_phone(
         if overflow > 0:
             wide[label] = overflow
     assert wide == {}, f"pages wider than 390 px (extra px): {wide}"
+
+
+def test_a_tap_on_a_chart_point_shows_its_value(live_server: Any, phone: Any, coach: User) -> None:
+    athlete = AthleteFactory(name="Bea", coach=coach, track_body_weight=True)
+    today = dt.date.today()
+    for days, weight in ((40, "150.5"), (25, "151"), (10, "152.5"), (2, "153")):
+        BodyWeightFactory(
+            athlete=athlete, date=today - dt.timedelta(days=days), weight=Decimal(weight)
+        )
+    phone.goto(f"{live_server.url}/login/")
+    phone.fill("#id_username", "coach")
+    phone.fill("#id_password", PASSWORD)
+    phone.get_by_role("button", name="Log in").click()
+    phone.goto(f"{live_server.url}{athlete.get_absolute_url()}")
+
+    point = phone.locator(".charts .chart-point").last
+    value = point.locator(".chart-value")
+    expect(value).to_be_hidden()
+    point.tap()
+    expect(value).to_be_visible()
+    expect(value).to_contain_text("153")
+    size = phone.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.charts .chart-tick')).fontSize)"
+    )
+    assert size >= 11
