@@ -40,7 +40,7 @@ from generation.runs.selectors import (
     drafts_awaiting_review,
     run_for_athlete,
     runs_for_athlete,
-    swap_choices,
+    swap_options,
     training_maxes_by_name,
     working_run_for,
 )
@@ -255,8 +255,8 @@ def set_swap(request: AuthedRequest, athlete_pk: int, run_pk: int, set_id: int) 
     athlete = athlete_for_coach(request.user, athlete_pk)
     run = run_for_athlete(athlete, run_pk)
     row = _set_row(run, set_id)
-    choices = [(e.pk, e.name) for e in swap_choices(athlete, str(row.get("exercise", "")))]
-    form = SwapForm(request.POST or None, choices=choices)
+    options = swap_options(athlete, run, str(row.get("exercise", "")))
+    form = SwapForm(request.POST or None, choices=[(o.pk, o.name) for o in options.options])
     if request.method == "POST" and form.is_valid():
         exercise_id = form.cleaned_data["exercise"]
         every_week = bool(form.cleaned_data["every_week"])
@@ -272,7 +272,14 @@ def set_swap(request: AuthedRequest, athlete_pk: int, run_pk: int, set_id: int) 
                 by=request.user,
             ),
         )
-    context = {"athlete": athlete, "run": run, "row": row, "set_id": set_id, "form": form}
+    context = {
+        "athlete": athlete,
+        "run": run,
+        "row": row,
+        "set_id": set_id,
+        "form": form,
+        "swap_options": options,
+    }
     status = 422 if form.errors else 200
     if request.htmx:
         response = render(request, "generation/set_edit.html#swap_form", context, status=status)
