@@ -12,8 +12,16 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
-from athletes.models import AthleteNote, BodyWeight, TrainingMax, Workout
+from athletes.models import (
+    AthleteNote,
+    BodyWeight,
+    ReviewStatus,
+    TrainingMax,
+    Workout,
+    WorkoutReview,
+)
 
 if TYPE_CHECKING:
     from athletes.models import User
@@ -100,3 +108,20 @@ def note_deletion(note: AthleteNote) -> Deletion:
         what=f"the note of {note.date:%-d %b %Y}: “{text}”",
         consequence="The program generator no longer reads it.",
     )
+
+
+def workouts_review_bulk(*, athlete_id: int, workout_ids: list[int], by: User | None) -> int:
+    """Mark the chosen unreviewed workouts of one athlete approved, in one transaction; workouts
+    already reviewed keep their review. Returns how many were marked."""
+    with transaction.atomic():
+        pending = list(
+            Workout.objects.select_for_update()
+            .filter(athlete_id=athlete_id, pk__in=workout_ids, review__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        now = timezone.now()
+        WorkoutReview.objects.bulk_create(
+            WorkoutReview(workout_id=pk, status=ReviewStatus.APPROVED, coach=by, reviewed_at=now)
+            for pk in pending
+        )
+    return len(pending)

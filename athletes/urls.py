@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from athletes import correction_views as corrections
+from athletes import logbook_views as corrections
 from athletes import views
 from athletes.history import views as history
 
@@ -53,6 +53,9 @@ urlpatterns += [
         name="workout_delete",
     ),
     path("<int:pk>/notes/<int:note_pk>/delete/", corrections.note_delete, name="note_delete"),
+    path(
+        "<int:pk>/workouts/review/", corrections.workouts_review_bulk, name="workouts_review_bulk"
+    ),
     path(
         "<int:pk>/training-max/<int:tm_pk>/delete/",
         corrections.training_max_delete,

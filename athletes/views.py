@@ -305,7 +305,12 @@ def workout_list(request: AuthedRequest, pk: int) -> HttpResponse:
     athlete = athlete_for_view(request.user, pk)
     paginator = Paginator(selectors.workout_history(athlete=athlete), 20)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "athletes/workout_list.html", {"athlete": athlete, "page_obj": page})
+    context = {
+        "athlete": athlete,
+        "page_obj": page,
+        "can_manage": selectors.can_manage(request.user, athlete),
+    }
+    return render(request, "athletes/workout_list.html", context)
 
 
 @require_GET

@@ -183,6 +183,13 @@ ACCESS_CASES: list[Case] = [
         expected=COACH_WRITE,
         label="reviewed: the athlete may no longer delete",
     ),
+    Case(
+        "athletes:workouts_review_bulk",
+        athlete,
+        "post",
+        expected=COACH_WRITE,
+        data=lambda p: {"workout": [str(p.workout.pk)]},
+    ),
     Case("athletes:note_delete", lambda p: [p.athlete.pk, p.note.pk]),
     Case("athletes:note_delete", lambda p: [p.athlete.pk, p.note.pk], "post", expected=COACH_WRITE),
     Case("athletes:training_max_delete", lambda p: [p.athlete.pk, p.training_max.pk]),

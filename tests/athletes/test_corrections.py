@@ -11,10 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from athletes import selectors
-from athletes.models import AthleteNote, BodyWeight, TrainingMax, User, Workout
+from athletes.models import AthleteNote, BodyWeight, TrainingMax, User, Workout, WorkoutReview
 from tests.athletes.conftest import OnProgram
 from tests.conftest import client_for
 from tests.factories import (
+    AthleteFactory,
     AthleteNoteFactory,
     BodyWeightFactory,
     TrainingMaxFactory,
@@ -85,3 +86,40 @@ def test_deleting_a_body_weight_or_a_note(on_program: OnProgram, coach_client: C
     page = coach_client.get(athlete.get_absolute_url()).content.decode()
     assert "Deleted the note of" in page
     assert 'pre-line">Typo note' not in page
+
+
+def test_bulk_review_marks_the_ticked_unreviewed_workouts_of_this_athlete_only(
+    on_program: OnProgram, coach: User, coach_client: Client, other_coach: User
+) -> None:
+    athlete = on_program.athlete
+    today = dt.date.today()
+    pending = [
+        WorkoutFactory(athlete=athlete, date=today - dt.timedelta(days=n)) for n in (1, 2, 3)
+    ]
+    reviewed = WorkoutFactory(athlete=athlete, date=today - dt.timedelta(days=4))
+    WorkoutReviewFactory(workout=reviewed, status="needs_work")
+    stranger = WorkoutFactory(athlete=AthleteFactory(coach=other_coach))
+    listing = coach_client.get(reverse("athletes:workout_list", args=[athlete.pk])).content.decode()
+    assert listing.count('form="bulk-review" checked') == 3  # the unreviewed ones, pre-ticked
+
+    ticked = [pending[0].pk, pending[1].pk, reviewed.pk, stranger.pk]
+    response = coach_client.post(
+        reverse("athletes:workouts_review_bulk", args=[athlete.pk]),
+        {"workout": [str(pk) for pk in ticked]},
+        follow=True,
+    )
+    assert "2 workouts marked reviewed." in response.content.decode()
+    assert WorkoutReview.objects.filter(workout__in=pending[:2], status="approved").count() == 2
+    assert not WorkoutReview.objects.filter(workout=pending[2]).exists()
+    assert WorkoutReview.objects.get(workout=reviewed).status == "needs_work"
+    assert not WorkoutReview.objects.filter(workout=stranger).exists()
+    assert WorkoutReview.objects.get(workout=pending[0]).coach == coach
+
+
+def test_bulk_review_with_nothing_ticked_says_so(
+    on_program: OnProgram, coach_client: Client
+) -> None:
+    response = coach_client.post(
+        reverse("athletes:workouts_review_bulk", args=[on_program.athlete.pk]), follow=True
+    )
+    assert "Tick the workouts to mark reviewed first." in response.content.decode()

@@ -1,4 +1,5 @@
-"""Delete what was logged by mistake, after a confirmation page that says what changes."""
+"""Logbook upkeep: delete what was logged by mistake (after a confirmation that says what
+changes), and review many workouts at once."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from athletes import corrections, selectors
 from athletes.access import athlete_for_coach, athlete_for_logging
@@ -91,3 +93,22 @@ def body_weight_delete(request: AuthedRequest, pk: int, entry_pk: int) -> HttpRe
         lambda: corrections.body_weight_delete(entry=entry, by=request.user),
         athlete.get_absolute_url(),
     )
+
+
+@require_POST
+@coach_required
+def workouts_review_bulk(request: AuthedRequest, pk: int) -> HttpResponse:
+    athlete = athlete_for_coach(request.user, pk)
+    ids = [int(v) for v in request.POST.getlist("workout") if v.isdigit()]
+    back = reverse("athletes:workout_list", args=[athlete.pk])
+    page = request.POST.get("page", "")
+    if page.isdigit():
+        back += f"?page={page}"
+    if not ids:
+        messages.error(request, "Tick the workouts to mark reviewed first.")
+        return redirect(back)
+    marked = corrections.workouts_review_bulk(
+        athlete_id=athlete.pk, workout_ids=ids, by=request.user
+    )
+    messages.success(request, f"{marked} workout{'' if marked == 1 else 's'} marked reviewed.")
+    return redirect(back)
