@@ -18,6 +18,7 @@ urlpatterns += [
     path(f"{_RUN}reject/", views.run_reject, name="reject"),
     path(f"{_RUN}unapprove/", views.run_unapprove, name="unapprove"),
     path(f"{_RUN}rename/", views.run_rename, name="rename"),
+    path(f"{_RUN}left-out/<int:index>/add-back/", views.run_add_back, name="add_back"),
     path(f"{_RUN}sets/<int:set_id>/edit/", views.set_edit, name="set_edit"),
     path(f"{_RUN}sets/<int:set_id>/swap/", views.set_swap, name="set_swap"),
     path(f"{_RUN}sets/<int:set_id>/add/", views.set_add, name="set_add"),

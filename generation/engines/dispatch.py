@@ -140,6 +140,7 @@ def checked(draft: Draft, packet: Packet, request: GenerationRequest) -> Draft:
             result.errors,
         )
     draft.catalog = result.catalog
+    draft.dropped.extend(result.dropped)
     for warning in result.warnings:
         if warning not in draft.warnings:
             draft.warnings.append(warning)

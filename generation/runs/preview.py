@@ -104,6 +104,8 @@ class Preview:
     general_errors: list[str]
     general_warnings: list[str]
     progression_rules: list[dict[str, Any]]
+    # Exercises left out whole: (index in run.warnings, {week, day, exercise, reason, sets}).
+    dropped: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def set_count(self) -> int:
@@ -194,8 +196,15 @@ def build_preview(
         lambda: {"errors": [], "warnings": []}
     )
     general: dict[str, list[str]] = {"errors": [], "warnings": []}
+    dropped = [
+        (i, n["dropped"])
+        for i, n in enumerate(run.warnings or [])
+        if isinstance(n, dict) and isinstance(n.get("dropped"), dict)
+    ]
     for kind, notes in (("errors", run.errors or []), ("warnings", run.warnings or [])):
         for note in notes:
+            if isinstance(note, dict) and "dropped" in note:
+                continue  # listed on its own, with "add back"
             message = str(note.get("message", "")) if isinstance(note, dict) else str(note)
             if isinstance(note, dict) and isinstance(note.get("set_id"), int):
                 by_set[note["set_id"]][kind].append(message)
@@ -275,4 +284,5 @@ def build_preview(
         progression_rules=[
             r for r in program.get("progression_rules") or [] if isinstance(r, dict)
         ],
+        dropped=dropped,
     )

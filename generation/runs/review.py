@@ -111,6 +111,8 @@ def _note_message(note: object) -> str:
 def group_notes(notes: Sequence[object]) -> list[GroupedNote]:
     grouped: dict[str, GroupedNote] = {}
     for note in notes:
+        if isinstance(note, dict) and "dropped" in note:
+            continue  # listed under "Left out", with "add back"
         message = _note_message(note)
         entry = grouped.setdefault(message, GroupedNote(message=message))
         entry.count += 1

@@ -293,6 +293,24 @@ def generation_swap_exercise(
     return run
 
 
+def generation_add_back(*, run: GenerationRun, note_index: int, by: User | None) -> GenerationRun:
+    """Add back an exercise the draft left out (listed under "Left out" in the preview)."""
+    notes = run.warnings or []
+    note = notes[note_index] if 0 <= note_index < len(notes) else None
+    if not isinstance(note, dict) or not isinstance(note.get("dropped"), dict):
+        raise GenerationError("That exercise is no longer listed as left out; reload the draft.")
+    def change(catalog: dict[str, Any]) -> None:
+        edits.add_back(catalog, note["dropped"])
+
+    with transaction.atomic():
+        _edit(run, by, change)
+        # Once it is back it is not "left out" any more.
+        kept = [n for n in run.warnings or [] if n != note]
+        GenerationRun.objects.filter(pk=run.pk).update(warnings=kept)
+    run.refresh_from_db()
+    return run
+
+
 def generation_rename(*, run: GenerationRun, name: str, by: User | None) -> GenerationRun:
     clean = name.strip()
     if clean.casefold() in {n.casefold() for n in athlete_program_names(run.athlete)}:

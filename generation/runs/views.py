@@ -46,6 +46,7 @@ from generation.runs.selectors import (
 )
 from generation.runs.services import (
     default_request_for,
+    generation_add_back,
     generation_add_set,
     generation_approve,
     generation_edit_set,
@@ -315,6 +316,17 @@ def set_remove(request: AuthedRequest, athlete_pk: int, run_pk: int, set_id: int
         athlete_pk,
         run_pk,
         lambda r: generation_remove_set(run=r, set_id=set_id, by=request.user),
+    )
+
+
+@require_POST
+@coach_required
+def run_add_back(request: AuthedRequest, athlete_pk: int, run_pk: int, index: int) -> HttpResponse:
+    return _run_action(
+        request,
+        athlete_pk,
+        run_pk,
+        lambda r: generation_add_back(run=r, note_index=index, by=request.user),
     )
 
 

@@ -184,3 +184,66 @@ def test_unapprove_is_for_the_athletes_coach_only(
     response = client.post(_url("unapprove", ready))
     assert response.status_code == 404
     assert GenerationRun.objects.get(pk=ready.pk).status == RunStatus.APPROVED
+
+
+GOBLET_LEFT_OUT = {
+    "week": 1,
+    "day": 1,
+    "exercise": "Goblet Squat",
+    "reason": "at most 2 exercises a day (the request)",
+    "sets": [
+        {
+            "exercise": "Goblet Squat",
+            "week": 1,
+            "day": 1,
+            "set_number": n,
+            "reps": 10,
+            "rep_type": "reps",
+            "percentage": None,
+            "absolute_weight": 16,
+            "sort_order": 3,
+            "notes": None,
+        }
+        for n in (1, 2)
+    ],
+}
+
+
+def test_an_exercise_left_out_is_listed_with_its_reason_and_can_be_added_back(
+    world: World, coach: User, coach_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = FixedEngine(small_catalog("Month 4"), dropped=[GOBLET_LEFT_OUT])
+    monkeypatch.setattr(dispatch, "generate_draft", engine)
+    run = run_to_ready(world.athlete, coach, request_for("Month 4"))
+    page = coach_client.get(run.get_absolute_url()).content.decode()
+    assert 'id="dropped"' in page
+    assert "<strong>Goblet Squat</strong>, week 1 day 1 (2 sets): at most 2 exercises" in page
+    assert 'data-exercise="Goblet Squat"' not in page
+
+    index = next(i for i, n in enumerate(run.warnings) if "dropped" in n)
+    response = coach_client.post(
+        reverse("generation:add_back", args=[run.athlete_id, run.pk, index]),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-exercise="Goblet Squat"' in html
+    assert 'id="dropped"' not in html
+    run.refresh_from_db()
+    rows = [r for r in run.current_catalog["programs"][0]["prescribed_sets"]]  # type: ignore[index]
+    assert sum(r["exercise"] == "Goblet Squat" for r in rows) == 2
+    assert "Goblet Squat week 1 day 1: added a set" in " ".join(
+        coach_diff(run.draft, run.current_catalog or {}, lambda row: "x")
+    )
+
+
+def test_adding_back_twice_is_refused_in_words(
+    world: World, coach: User, coach_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = FixedEngine(small_catalog("Month 4"), dropped=[GOBLET_LEFT_OUT])
+    monkeypatch.setattr(dispatch, "generate_draft", engine)
+    run = run_to_ready(world.athlete, coach, request_for("Month 4"))
+    url = reverse("generation:add_back", args=[run.athlete_id, run.pk, 99])
+    response = coach_client.post(url, headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert "no longer listed as left out" in response.content.decode()
