@@ -299,6 +299,7 @@ def generation_add_back(*, run: GenerationRun, note_index: int, by: User | None)
     note = notes[note_index] if 0 <= note_index < len(notes) else None
     if not isinstance(note, dict) or not isinstance(note.get("dropped"), dict):
         raise GenerationError("That exercise is no longer listed as left out; reload the draft.")
+
     def change(catalog: dict[str, Any]) -> None:
         edits.add_back(catalog, note["dropped"])
 
