@@ -43,8 +43,8 @@ def last_swaps(athlete: Athlete, prescribed_ids: Iterable[int]) -> dict[int, Exe
         ).values_list("pk", "movement_pattern")
     )
     found: dict[int, int] = {}
-    for workout_id, template_id, week, day in workouts:  # newest first
-        plan = plans.get((template_id, week, day), set())
+    for workout_id, template, session_week, session_day in workouts:  # newest first
+        plan = plans.get((template, session_week or 0, session_day or 0), set())
         done = logged.get(workout_id, set())
         spare = done - plan
         for ex_id in (wanted & plan) - done - set(found):
