@@ -209,12 +209,18 @@ GOBLET_LEFT_OUT = {
 }
 
 
-def test_an_exercise_left_out_is_listed_with_its_reason_and_can_be_added_back(
-    world: World, coach: User, coach_client: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def left_out(world: World, coach: User, monkeypatch: pytest.MonkeyPatch) -> GenerationRun:
+    """A ready draft whose engine left Goblet Squat out of week 1 day 1."""
     engine = FixedEngine(small_catalog("Month 4"), dropped=[GOBLET_LEFT_OUT])
     monkeypatch.setattr(dispatch, "generate_draft", engine)
-    run = run_to_ready(world.athlete, coach, request_for("Month 4"))
+    return run_to_ready(world.athlete, coach, request_for("Month 4"))
+
+
+def test_an_exercise_left_out_is_listed_with_its_reason_and_can_be_added_back(
+    left_out: GenerationRun, coach_client: Any
+) -> None:
+    run = left_out
     page = coach_client.get(run.get_absolute_url()).content.decode()
     assert 'id="dropped"' in page
     assert "<strong>Goblet Squat</strong>, week 1 day 1 (2 sets): at most 2 exercises" in page
@@ -237,12 +243,10 @@ def test_an_exercise_left_out_is_listed_with_its_reason_and_can_be_added_back(
     )
 
 
-def test_adding_back_twice_is_refused_in_words(
-    world: World, coach: User, coach_client: Any, monkeypatch: pytest.MonkeyPatch
+def test_adding_back_what_is_not_left_out_is_refused_in_words(
+    left_out: GenerationRun, coach_client: Any
 ) -> None:
-    engine = FixedEngine(small_catalog("Month 4"), dropped=[GOBLET_LEFT_OUT])
-    monkeypatch.setattr(dispatch, "generate_draft", engine)
-    run = run_to_ready(world.athlete, coach, request_for("Month 4"))
+    run = left_out
     url = reverse("generation:add_back", args=[run.athlete_id, run.pk, 99])
     response = coach_client.post(url, headers={"HX-Request": "true"})
     assert response.status_code == 422
