@@ -22,6 +22,7 @@ from programs.access import (
     programs_visible_to,
 )
 from programs.catalog.export import catalog_export, dumps, export_filename
+from programs.catalog.issue_report import issue_report, names_from
 from programs.forms import (
     CatalogUploadForm,
     ExerciseFilterForm,
@@ -167,7 +168,11 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
 
 
 def _upload_page(
-    request: AuthedRequest, form: CatalogUploadForm, issues: Any = None, status: int = 200
+    request: AuthedRequest,
+    form: CatalogUploadForm,
+    issues: Any = None,
+    status: int = 200,
+    data: dict[str, Any] | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -175,6 +180,9 @@ def _upload_page(
         {
             "form": form,
             "issues": issues,
+            "report": issue_report(issues, data) if issues else None,
+            # A browser never refills a file input: name the file so the coach knows which.
+            "filename": getattr(request.FILES.get("file"), "name", ""),
             "drafts": drafts_recent(user=request.user),
             "is_admin": is_admin(request.user),
         },
@@ -197,7 +205,8 @@ def import_create(request: AuthedRequest) -> HttpResponse:
         source=ImportSource.UPLOAD,
     )
     if draft is None:
-        return _upload_page(request, form, issues=parsed.issues)
+        data = parsed.data or names_from(form.cleaned_data["file"])
+        return _upload_page(request, form, issues=parsed.issues, data=data)
     return redirect(draft)
 
 

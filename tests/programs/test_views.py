@@ -185,10 +185,10 @@ def test_an_invalid_upload_lists_every_problem_and_keeps_nothing(admin_user: Any
     response = upload(client_for(admin_user), json.dumps(bad).encode())
     page = response.content.decode()
     assert response.status_code == 200
-    assert "programs[0].prescribed_sets[0].week" in page
-    assert "3 is more than num_weeks 2" in page
-    assert "programs[0].prescribed_sets[1].day" in page
-    assert "2 is more than num_days 1" in page
+    # In words, not `programs[0].prescribed_sets[0].week`.
+    assert "set 1, week: 3 is more than num_weeks 2" in page
+    assert "set 2, day: 2 is more than num_days 1" in page
+    assert "programs[0]" not in page
     assert ImportDraft.objects.count() == 0
 
 
