@@ -228,7 +228,9 @@ def _preview_context(draft: ImportDraft, **extra: Any) -> dict[str, Any]:
 @importer_required
 def import_preview(request: AuthedRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
-    context = _preview_context(draft)
+    # One program's weeks at a time: a 30-program catalog was a 30,000 px page.
+    shown = request.GET.get("program", "0")
+    context = _preview_context(draft, shown_program=int(shown) if shown.isdigit() else 0)
     if draft.status == ImportStatus.APPROVED:
         context["created"] = draft.result.get("template_ids", [])
     return render(request, PREVIEW, context)
