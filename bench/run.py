@@ -42,6 +42,8 @@ if str(ROOT) not in sys.path:
 from bench.harness import open_throwaway  # noqa: E402
 from bench.history_import import describe as describe_history_import  # noqa: E402
 from bench.history_import import history_import_7000  # noqa: E402
+from bench.import_preview import describe as describe_import_preview  # noqa: E402
+from bench.import_preview import import_preview_render  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 ADR_PROMPT_TOKENS = (8_000, 12_000)
@@ -530,6 +532,8 @@ def print_report(report: dict[str, Any]) -> None:
     )
     if "history_import" in report:
         print(describe_history_import(report["history_import"]))
+    if "import_preview" in report:
+        print(describe_import_preview(report["import_preview"]))
     sf = report.get("session_formula") or {}
     if sf:
         print(
@@ -660,6 +664,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "catalog_import": catalog_import_1000(),
                 "packet_assembly": packet_assembly(),
                 "history_import": history_import_7000(),
+                "import_preview": import_preview_render(),
                 "session_formula": session_formula(),
             }
     finally:
