@@ -34,6 +34,7 @@ help:
 setup: .venv/.synced
 
 run: setup
+	bin/dev-key
 	DEBUG=true $(VENV_PY) manage.py migrate --no-input
 	DEBUG=true $(VENV_PY) manage.py seed_demo
 	DEBUG=true HOST=$(HOST) PORT=$(PORT) bin/run

@@ -112,12 +112,35 @@ class AthleteAdminForm(ModelForm):
 @admin.register(Athlete)
 class AthleteAdmin(admin.ModelAdmin):
     form = AthleteAdminForm
-    list_display = ("name", "tier", "sport", "coach", "user", "track_body_weight", "created_at")
+    list_display = (
+        "name",
+        "tier",
+        "sport",
+        "coach_name",
+        "user",
+        "track_body_weight",
+        "created_at",
+    )
     list_filter = ("tier", "track_body_weight", "coach")
-    search_fields = ("name", "sport", "goal", "coach__username", "user__username")
+    list_select_related = ("coach", "user")
+    search_fields = (
+        "name",
+        "sport",
+        "goal",
+        "coach__username",
+        "coach__first_name",
+        "coach__last_name",
+        "user__username",
+    )
     autocomplete_fields = ("coach", "user")
     inlines = (AthleteEquipmentInline, AthleteProgramInline, TierHistoryInline, GoalHistoryInline)
     date_hierarchy = "created_at"
+
+    @admin.display(description="coach", ordering="coach__last_name")
+    def coach_name(self, obj: Athlete) -> str:
+        # The username says who logs in, not who the coach is ("coach coach").
+        coach = obj.coach
+        return (coach.get_full_name() or coach.username) if coach is not None else "—"
 
     def save_model(self, request: HttpRequest, obj: Athlete, form: ModelForm, change: bool) -> None:
         # Through the service, so a goal or tier changed here is recorded in the history too.

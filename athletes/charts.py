@@ -18,6 +18,7 @@ from django.utils import timezone
 from athletes import stats
 from athletes.models import Athlete
 from athletes.stats import AthleteStats, DatedValue, ExerciseStats, fmt_num
+from athletes.stats.adherence import Adherence as AdherenceFigures
 from settings_app.resolution import setting_str
 
 WIDTH = 320
@@ -102,6 +103,8 @@ class Charts:
     rpe: list[Chart] = field(default_factory=list)
     adherence: Chart | None = None
     body_weight: Chart | None = None
+    # The figures behind the adherence chart, for the page header: one definition everywhere.
+    adherence_figures: AdherenceFigures | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -368,6 +371,7 @@ def charts_from_stats(s: AthleteStats, *, unit: str, key: str) -> Charts:
         rpe=[rpe_chart(e, key=key) for e in lifts if len(e.rpe_series) >= 2],
         adherence=adherence_chart(s, key=key),
         body_weight=body_weight_chart(s, unit=unit, key=key),
+        adherence_figures=s.adherence,
     )
 
 

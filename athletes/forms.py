@@ -29,7 +29,7 @@ from athletes.selectors import Prescription
 from athletes.services import SetInput
 from athletes.templatetags.logbook import format_number, format_reps, format_weight
 from athletes.units import distance_unit, format_duration, to_metres, to_unit
-from programs.models import RepType
+from programs.models import Exercise, RepType
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 Grouped = Sequence[tuple[str, Sequence[tuple[int, str]]]]
@@ -331,10 +331,15 @@ class WorkoutEntry:
         prescription: Prescription | None,
         exercise_choices: Sequence[tuple[int, str]],
         date: dt.date | None = None,
+        swaps: dict[int, Exercise] | None = None,
     ) -> WorkoutEntry:
+        """`swaps`: prescribed exercise id → the athlete's own usual substitute, prefilled
+        instead (its load is theirs to enter: the target was worked out for the original)."""
         rows: list[SetRowForm] = []
+        swaps = swaps or {}
         for key, row in enumerate(prescription.rows if prescription else []):
             prescribed = row.prescribed
+            swap = swaps.get(prescribed.exercise_id)
             target = f"{format_reps(prescribed.reps, prescribed.rep_type)}"
             if row.target_weight is not None:
                 target += f" × {format_weight(row.target_weight)}"
@@ -344,13 +349,16 @@ class WorkoutEntry:
                 target += f" @ RPE {prescribed.target_rpe.normalize():f}"
             # Bodyweight (0) is left empty rather than prefilled as "0.00".
             weight = format_number(row.target_weight) if row.target_weight else None
+            if swap is not None:
+                target = f"{target} ({prescribed.exercise.name}; your usual swap)"
+                weight = None
             rows.append(
                 SetRowForm(
                     key=key,
                     exercise_choices=exercise_choices,
                     target=target,
                     initial={
-                        "exercise": prescribed.exercise_id,
+                        "exercise": swap.pk if swap is not None else prescribed.exercise_id,
                         "reps": prescribed.reps,
                         "rep_type": prescribed.rep_type,
                         "weight": weight,

@@ -57,6 +57,11 @@ class Adherence:
     days: int
 
     @property
+    def counted(self) -> int:
+        # Shown beside the percentage: "8/7" read as more than everything that was due.
+        return min(self.logged, self.expected)
+
+    @property
     def percent(self) -> int | None:
         if self.expected == 0:
             return None

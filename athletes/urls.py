@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from athletes import logbook_views as corrections
 from athletes import views
 from athletes.history import views as history
 
@@ -42,4 +43,27 @@ urlpatterns = [
     ),
     path("<int:pk>/history/export.csv", history.history_export_csv, name="history_export_csv"),
     path("<int:pk>/history/export.json", history.history_export_json, name="history_export_json"),
+]
+
+# Corrections: delete what was logged by mistake, after a confirmation (athletes/corrections.py).
+urlpatterns += [
+    path(
+        "<int:pk>/workouts/<int:workout_pk>/delete/",
+        corrections.workout_delete,
+        name="workout_delete",
+    ),
+    path("<int:pk>/notes/<int:note_pk>/delete/", corrections.note_delete, name="note_delete"),
+    path(
+        "<int:pk>/workouts/review/", corrections.workouts_review_bulk, name="workouts_review_bulk"
+    ),
+    path(
+        "<int:pk>/training-max/<int:tm_pk>/delete/",
+        corrections.training_max_delete,
+        name="training_max_delete",
+    ),
+    path(
+        "<int:pk>/body-weight/<int:entry_pk>/delete/",
+        corrections.body_weight_delete,
+        name="body_weight_delete",
+    ),
 ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from athletes import selectors, services
+from athletes import selectors, services, substitutions
 from athletes.access import athlete_for_coach, athlete_for_logging, athlete_for_view
 from athletes.charts import athlete_charts
 from athletes.forms import (
@@ -281,11 +281,22 @@ def workout_log(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _save_entry(request, athlete, None)
     prescription = selectors.prescription_for(athlete)
+    prescribed = {
+        row.exercise.pk: row.exercise for row in (prescription.rows if prescription else [])
+    }
+    swaps = substitutions.last_swaps(athlete, prescribed)
     entry = WorkoutEntry.prefilled(
-        prescription=prescription, exercise_choices=selectors.exercise_choices()
+        prescription=prescription, exercise_choices=selectors.exercise_choices(), swaps=swaps
     )
     context = _workout_context(athlete, entry)
     context["prescription"] = prescription
+    # Exercises of the session the athlete's equipment does not allow, and their usual swap.
+    context["not_allowed"] = [
+        (prescribed[pk], swaps.get(pk))
+        for pk in sorted(
+            substitutions.not_allowed(athlete, prescribed), key=lambda k: prescribed[k].name
+        )
+    ]
     return render(request, "athletes/workout_form.html", context)
 
 
@@ -307,7 +318,12 @@ def workout_list(request: AuthedRequest, pk: int) -> HttpResponse:
     athlete = athlete_for_view(request.user, pk)
     paginator = Paginator(selectors.workout_history(athlete=athlete), 20)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "athletes/workout_list.html", {"athlete": athlete, "page_obj": page})
+    context = {
+        "athlete": athlete,
+        "page_obj": page,
+        "can_manage": selectors.can_manage(request.user, athlete),
+    }
+    return render(request, "athletes/workout_list.html", context)
 
 
 @require_GET

@@ -45,6 +45,8 @@ from bench.answers import describe as describe_answer_extraction  # noqa: E402
 from bench.harness import open_throwaway  # noqa: E402
 from bench.history_import import describe as describe_history_import  # noqa: E402
 from bench.history_import import history_import_7000  # noqa: E402
+from bench.import_preview import describe as describe_import_preview  # noqa: E402
+from bench.import_preview import import_preview_render  # noqa: E402
 from bench.matcher import matcher_benchmark, matcher_only, print_matcher  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -551,6 +553,8 @@ def print_report(report: dict[str, Any]) -> None:
     )
     if "history_import" in report:
         print(describe_history_import(report["history_import"]))
+    if "import_preview" in report:
+        print(describe_import_preview(report["import_preview"]))
     sf = report.get("session_formula") or {}
     if sf:
         print(
@@ -696,6 +700,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "answer_extraction": answer_extraction(),
                 "packet_assembly": packet_assembly(),
                 "history_import": history_import_7000(),
+                "import_preview": import_preview_render(),
                 "session_formula": session_formula(),
                 "matcher": matcher,
             }

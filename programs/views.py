@@ -22,6 +22,7 @@ from programs.access import (
     programs_visible_to,
 )
 from programs.catalog.export import catalog_export, dumps, export_filename
+from programs.catalog.issue_report import issue_report, names_from
 from programs.catalog.plaintext.fate import line_rows
 from programs.forms import (
     CatalogUploadForm,
@@ -168,7 +169,11 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
 
 
 def _upload_page(
-    request: AuthedRequest, form: CatalogUploadForm, issues: Any = None, status: int = 200
+    request: AuthedRequest,
+    form: CatalogUploadForm,
+    issues: Any = None,
+    status: int = 200,
+    data: dict[str, Any] | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -176,6 +181,9 @@ def _upload_page(
         {
             "form": form,
             "issues": issues,
+            "report": issue_report(issues, data) if issues else None,
+            # A browser never refills a file input: name the file so the coach knows which.
+            "filename": getattr(request.FILES.get("file"), "name", ""),
             "drafts": drafts_recent(user=request.user),
             "is_admin": is_admin(request.user),
         },
@@ -198,7 +206,8 @@ def import_create(request: AuthedRequest) -> HttpResponse:
         source=ImportSource.UPLOAD,
     )
     if draft is None:
-        return _upload_page(request, form, issues=parsed.issues)
+        data = parsed.data or names_from(form.cleaned_data["file"])
+        return _upload_page(request, form, issues=parsed.issues, data=data)
     return redirect(draft)
 
 
@@ -222,7 +231,9 @@ def _preview_context(draft: ImportDraft, **extra: Any) -> dict[str, Any]:
 @importer_required
 def import_preview(request: AuthedRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
-    context = _preview_context(draft)
+    # One program's weeks at a time: a 30-program catalog was a 30,000 px page.
+    shown = request.GET.get("program", "0")
+    context = _preview_context(draft, shown_program=int(shown) if shown.isdigit() else 0)
     if draft.status == ImportStatus.APPROVED:
         context["created"] = draft.result.get("template_ids", [])
     return render(request, PREVIEW, context)

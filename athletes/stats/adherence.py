@@ -81,11 +81,25 @@ class Adherence:
     streak_weeks: int
 
     @property
+    def prescribed(self) -> int:
+        return sum(w.prescribed for w in self.weeks)
+
+    @property
+    def counted(self) -> int:
+        # Extra sessions in one week never make up for another: the figure stays within 100 %.
+        return sum(min(w.logged, w.prescribed) for w in self.weeks)
+
+    @property
     def rate_pct(self) -> float | None:
-        prescribed = sum(w.prescribed for w in self.weeks)
-        if not prescribed:
+        if not self.prescribed:
             return None
-        return 100 * sum(min(w.logged, w.prescribed) for w in self.weeks) / prescribed
+        return 100 * self.counted / self.prescribed
+
+    @property
+    def percent(self) -> int | None:
+        """The one adherence figure every page shows (the packet's rate, rounded)."""
+        rate = self.rate_pct
+        return None if rate is None else round(rate)
 
     @property
     def missed(self) -> list[AdherenceWeek]:

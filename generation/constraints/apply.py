@@ -78,4 +78,6 @@ def enforce(
         result = run(enforcer, catalog)
     warnings = list(dict.fromkeys(enforcer.warnings))
     errors = list(dict.fromkeys(enforcer.errors))
-    return ConstraintResult(result, warnings, errors, dict(enforcer.replaced))
+    return ConstraintResult(
+        result, warnings, errors, dict(enforcer.replaced), list(enforcer.dropped)
+    )

@@ -115,6 +115,8 @@ class ConstraintResult:
     errors: list[str] = field(default_factory=list)
     # Draft name → the catalog exercise now in its place (mapped or substituted).
     replaced: dict[str, str] = field(default_factory=dict)
+    # Exercises left out whole: {week, day, exercise, reason, sets} (see Draft.dropped).
+    dropped: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generation.constraints.common import _FOUNDATIONAL, _YOUTH, Limits, _Exercise
 from generation.constraints.injury_map import INJURY_MAP
@@ -26,6 +26,8 @@ class Enforcement:
         self.request = request
         self.t = limits
         self.warnings: list[str] = []
+        # Exercises left out whole, with their sets, so the coach can add one back.
+        self.dropped: list[dict[str, Any]] = []
         self.errors: list[str] = []
         self.replaced: dict[str, str] = {}
         self.neighbours: defaultdict[str, set[str]] = defaultdict(set)

@@ -57,6 +57,16 @@ def cap_set_counts(e: Enforcement, rows: list[dict[str, Any]]) -> list[dict[str,
                 f"Week {week} day {day}: {len(names)} exercises; at most {limit} a day — "
                 f"{', '.join(dropped)} left out."
             )
+            e.dropped.extend(
+                {
+                    "week": week,
+                    "day": day,
+                    "exercise": blocks[k][0]["exercise"],
+                    "reason": f"at most {limit} exercises a day (the request)",
+                    "sets": [dict(r) for r in blocks[k]],
+                }
+                for k in names[limit:]
+            )
             names = names[:limit]
         for k in names:
             block = blocks[k]

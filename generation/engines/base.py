@@ -91,6 +91,9 @@ class Draft:
     reasoning: list[str]
     usage: Usage
     warnings: list[str] = field(default_factory=list)
+    # Exercises an engine or the constraints left out whole, so the preview can offer them back:
+    # {"week", "day", "exercise", "reason", "sets": [CatalogJSON set rows]}.
+    dropped: list[dict[str, Any]] = field(default_factory=list)
     # Set when the LLM failed and the rules engine produced this draft instead.
     fallback_reason: str = ""
     prompt: list[dict[str, Any]] = field(default_factory=list)

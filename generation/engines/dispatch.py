@@ -148,6 +148,7 @@ def checked(draft: Draft, packet: Packet, request: GenerationRequest) -> Draft:
         draft.reasoning, draft.catalog, result.catalog, result.replaced
     )
     draft.catalog = result.catalog
+    draft.dropped.extend(result.dropped)
     for warning in result.warnings:
         if warning not in draft.warnings:
             draft.warnings.append(warning)

@@ -329,3 +329,24 @@ def describe_change(change: dict[str, Any]) -> str:
 
 def _show(value: object) -> str:
     return "—" if value is None else str(value)
+
+
+def add_back(catalog: dict[str, Any], dropped: dict[str, Any]) -> list[dict[str, Any]]:
+    """Put an exercise the engine left out back into its session, with the sets it had."""
+    week, day, name = (
+        int(dropped.get("week") or 0),
+        int(dropped.get("day") or 0),
+        dropped["exercise"],
+    )
+    if _block(catalog, week, day, str(name)):
+        raise EditError(f"{name} is already in week {week}, day {day}.")
+    sets = sets_of(catalog)
+    added = []
+    for row in dropped.get("sets") or []:
+        new = copy_json(row)
+        new[SET_ID] = _next_id(catalog)
+        sets.append(new)
+        added.append(new)
+    if not added:
+        raise EditError(f"No sets of {name} were kept to add back.")
+    return added

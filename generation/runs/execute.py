@@ -185,7 +185,7 @@ def _execute_claimed(
     started = run.started_at or finished
     engine_warnings = [
         _located({"message": str(w), "source": "engine"}, check.catalog) for w in draft.warnings
-    ]
+    ] + [_dropped_note(d) for d in draft.dropped]
     advance(
         run_id,
         RunStatus.VALIDATING,
@@ -202,6 +202,18 @@ def _execute_claimed(
 
 # ---------------------------------------------------------------------------------------------
 # Checking a draft with the catalog pipeline
+
+
+def _dropped_note(dropped: dict[str, Any]) -> dict[str, Any]:
+    """An exercise left out whole, kept with its sets so the coach can add it back."""
+    return {
+        "message": (
+            f"Week {dropped.get('week')} day {dropped.get('day')}: {dropped.get('exercise')} left "
+            f"out — {dropped.get('reason')}."
+        ),
+        "source": "engine",
+        "dropped": dropped,
+    }
 
 
 def _located(note: dict[str, Any], catalog: dict[str, Any]) -> dict[str, Any]:

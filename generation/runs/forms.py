@@ -179,13 +179,44 @@ class SwapForm(forms.Form):
         widget.choices = choices
 
 
+REJECT_PICKS: tuple[str, ...] = (
+    "Too much volume",
+    "Too little volume",
+    "Wrong exercises for this athlete",
+    "Ignores an injury or health flag",
+    "Loads too heavy",
+    "Loads too light",
+    "Does not match the goal",
+)
+
+
 class RejectForm(forms.Form):
+    picks = forms.MultipleChoiceField(
+        label="Quick reasons",
+        required=False,
+        choices=[(p, p) for p in REJECT_PICKS],
+        widget=forms.CheckboxSelectMultiple,
+    )
     reason = forms.CharField(
-        label="Why reject it?",
+        label="In your words",
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        # The reason is what the next draft is judged against: an empty one teaches nothing.
+        data = super().clean() or {}
+        parts = [*data.get("picks", []), (data.get("reason") or "").strip()]
+        text = "; ".join(p for p in parts if p)
+        if not text:
+            raise forms.ValidationError("Say why you reject the draft: tick a reason or write one.")
+        data["reason"] = text
+        return data
+
+
+class ApproveForm(forms.Form):
+    start_date = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class RenameForm(forms.Form):

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from generation.checker import CheckReport, check_draft
 from generation.models import GenerationRun
 from generation.runs import edits
 from generation.runs.selectors import run_packet
+from programs.loads import target_load
 
 
 @dataclass
@@ -27,10 +29,31 @@ class SetView:
     warnings: list[str] = field(default_factory=list)
 
     summary: str = ""
+    edited: bool = False
 
     @property
     def is_amrap(self) -> bool:
         return self.reps is None
+
+
+@dataclass
+class SetGroup:
+    """Consecutive identical sets as a coach writes them: "3×5 @ 75 % · 115 lb"."""
+
+    sets: list[SetView]
+
+    @property
+    def label(self) -> str:
+        count = len(self.sets)
+        return f"{count}×{self.sets[0].summary}" if count > 1 else self.sets[0].summary
+
+    @property
+    def edited(self) -> bool:
+        return any(s.edited for s in self.sets)
+
+    @property
+    def flagged(self) -> bool:
+        return any(s.errors or s.warnings for s in self.sets)
 
 
 @dataclass
@@ -40,10 +63,22 @@ class ExerciseView:
     sets: list[SetView] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    reasoning: list[str] = field(default_factory=list)
 
     @property
     def first_set_id(self) -> int:
         return self.sets[0].id
+
+    @property
+    def groups(self) -> list[SetGroup]:
+        groups: list[SetGroup] = []
+        for item in self.sets:
+            last = groups[-1].sets[-1] if groups else None
+            if last is not None and (last.summary, last.notes) == (item.summary, item.notes):
+                groups[-1].sets.append(item)
+            else:
+                groups.append(SetGroup(sets=[item]))
+        return groups
 
 
 @dataclass
@@ -73,6 +108,8 @@ class Preview:
     progression_rules: list[dict[str, Any]]
     # The draft checker on the current sets: the reasoning's stated changes, every flag answered.
     check: CheckReport | None = None
+    # Exercises left out whole: (index in run.warnings, {week, day, exercise, reason, sets}).
+    dropped: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def set_count(self) -> int:
@@ -94,8 +131,22 @@ def _num(value: object) -> str:
     return "" if number is None else f"{number:g}"
 
 
-def set_summary(row: dict[str, Any], unit: str) -> str:
-    """ "5 × 75 %", "AMRAP @ 85 %", "30 s", "10 each side @ 16 lbs", "8 @ BW · RPE 8"."""
+def _load(pct: str, training_max: Decimal | None, increment: Decimal, unit: str) -> str:
+    if not pct or training_max is None:
+        return ""
+    load = target_load(training_max=training_max, percentage=Decimal(pct), increment=increment)
+    return f" · {load:f} {unit}".rstrip()
+
+
+def set_summary(
+    row: dict[str, Any],
+    unit: str,
+    *,
+    training_max: Decimal | None = None,
+    increment: Decimal = Decimal("0"),
+) -> str:
+    """ "5 @ 75 % · 115 lb", "AMRAP @ 85 %", "30 s", "10 each side @ 16 lbs", "8 @ BW · RPE 8".
+    A percentage shows the load it means when the athlete has a training max."""
     reps = row.get("reps")
     rep_type = str(row.get("rep_type") or "reps")
     text = "AMRAP" if reps is None else f"{reps}{_REP_SUFFIX.get(rep_type, '')}"
@@ -108,7 +159,7 @@ def set_summary(row: dict[str, Any], unit: str) -> str:
     except edits.EditError:
         return text
     if pct:
-        text += f" @ {pct} %"
+        text += f" @ {pct} %" + _load(pct, training_max, increment, unit)
     elif absolute == "0":
         text += " @ BW"
     elif absolute:
@@ -118,7 +169,22 @@ def set_summary(row: dict[str, Any], unit: str) -> str:
     return text
 
 
-def build_preview(run: GenerationRun, *, unit: str = "") -> Preview | None:
+def _reasoning_for(name: str, reasoning: list[Any]) -> list[str]:
+    key = name.casefold()
+    return [str(line) for line in reasoning if key in str(line).casefold()]
+
+
+def build_preview(
+    run: GenerationRun,
+    *,
+    unit: str = "",
+    training_maxes: dict[str, Decimal] | None = None,
+    increment: Decimal = Decimal("0"),
+    edited_ids: set[int] | None = None,
+) -> Preview | None:
+    """`training_maxes` maps casefolded exercise names to the athlete's current TM."""
+    tms = training_maxes or {}
+    changed = edited_ids or set()
     catalog = run.current_catalog
     if not catalog:
         return None
@@ -134,8 +200,15 @@ def build_preview(run: GenerationRun, *, unit: str = "") -> Preview | None:
         lambda: {"errors": [], "warnings": []}
     )
     general: dict[str, list[str]] = {"errors": [], "warnings": []}
+    dropped = [
+        (i, n["dropped"])
+        for i, n in enumerate(run.warnings or [])
+        if isinstance(n, dict) and isinstance(n.get("dropped"), dict)
+    ]
     for kind, notes in (("errors", run.errors or []), ("warnings", run.warnings or [])):
         for note in notes:
+            if isinstance(note, dict) and "dropped" in note:
+                continue  # listed on its own, with "add back"
             message = str(note.get("message", "")) if isinstance(note, dict) else str(note)
             if isinstance(note, dict) and isinstance(note.get("set_id"), int):
                 by_set[note["set_id"]][kind].append(message)
@@ -167,7 +240,11 @@ def build_preview(run: GenerationRun, *, unit: str = "") -> Preview | None:
         key = (week, day, name.casefold())
         block = blocks.get(key)
         if block is None:
-            block = ExerciseView(name=name, sort_order=_int(row.get("sort_order")))
+            block = ExerciseView(
+                name=name,
+                sort_order=_int(row.get("sort_order")),
+                reasoning=_reasoning_for(name, run.reasoning or []),
+            )
             exercise_notes = by_exercise.get(name.casefold())
             if exercise_notes:
                 block.errors = list(exercise_notes["errors"])
@@ -188,7 +265,10 @@ def build_preview(run: GenerationRun, *, unit: str = "") -> Preview | None:
                 notes=str(row.get("notes") or ""),
                 errors=list(notes["errors"]),
                 warnings=list(notes["warnings"]),
-                summary=set_summary(row, unit),
+                summary=set_summary(
+                    row, unit, training_max=tms.get(name.casefold()), increment=increment
+                ),
+                edited=set_id in changed,
             )
         )
     for week_view in weeks:
@@ -208,6 +288,7 @@ def build_preview(run: GenerationRun, *, unit: str = "") -> Preview | None:
         progression_rules=[
             r for r in program.get("progression_rules") or [] if isinstance(r, dict)
         ],
+        dropped=dropped,
         check=draft_check(run),
     )
 

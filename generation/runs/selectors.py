@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -8,7 +10,9 @@ from pydantic import ValidationError
 from rapidfuzz import fuzz, utils
 
 from athletes.access import athletes_managed_by
-from athletes.models import Athlete, AthleteEquipment
+from athletes.models import Athlete, AthleteEquipment, TrainingMax
+from athletes.selectors import current_training_maxes
+from generation.constraints.injury_map import high_risk_for
 from generation.engines.rules import swap_order
 from generation.models import WORKING_STATUSES, GenerationRun, RunStatus
 from generation.packet import Packet
@@ -108,3 +112,58 @@ def run_packet(run: GenerationRun) -> Packet | None:
         return Packet.model_validate(run.packet) if run.packet else None
     except ValidationError:
         return None  # stored by an older version
+
+
+def training_maxes_by_name(athlete: Athlete) -> dict[str, Decimal]:
+    """casefolded exercise name → the training max in force today: the preview turns every
+    percentage into the load it means for this athlete."""
+    rows = list(TrainingMax.objects.filter(athlete=athlete).select_related("exercise"))
+    return {tm.exercise.name.casefold(): tm.weight for tm in current_training_maxes(rows).values()}
+
+
+@dataclass(frozen=True)
+class SwapOption:
+    pk: int
+    name: str
+    same_pattern: bool
+    warning: str  # why a health rule flags it; empty when none does
+
+
+@dataclass(frozen=True)
+class SwapOptions:
+    options: list[SwapOption]
+    not_offered: int  # catalog exercises left out: equipment the athlete does not have
+
+
+def flagged_parts(run: GenerationRun) -> dict[str, str]:
+    """Body part → the note that flagged it, from the packet the draft was made from."""
+    notes = (run.packet or {}).get("notes") or {}
+    parts: dict[str, str] = {}
+    for flag in notes.get("health_flags") or []:
+        for part in flag.get("body_parts") or []:
+            parts.setdefault(str(part), f"{flag.get('source', 'note')} of {flag.get('date', '')}")
+    return parts
+
+
+def swap_options(athlete: Athlete, run: GenerationRun, exercise_name: str) -> SwapOptions:
+    """The swap picker's list: exercises the athlete can do, the same movement pattern and no
+    health flag first, flagged ones last with the reason; how many are not offered and why."""
+    ranked = swap_choices(athlete, exercise_name, limit=10_000, packet=run_packet(run))
+    parts = flagged_parts(run)
+    current = Exercise.objects.filter(name__iexact=exercise_name.strip()).first()
+    pattern = current.movement_pattern if current is not None else ""
+    options = [
+        SwapOption(e.pk, e.name, bool(pattern) and e.movement_pattern == pattern, _risk(e, parts))
+        for e in ranked
+    ]
+    options.sort(key=lambda o: (bool(o.warning), not o.same_pattern))
+    not_offered = Exercise.objects.count() - len(ranked) - (1 if current is not None else 0)
+    return SwapOptions(options=options, not_offered=max(0, not_offered))
+
+
+def _risk(exercise: Exercise, parts: dict[str, str]) -> str:
+    for part, source in sorted(parts.items()):
+        keyword = high_risk_for(exercise.name, part)
+        if keyword:
+            return f"{exercise.name} is high-risk for the flagged {part} ({keyword}; {source})."
+    return ""

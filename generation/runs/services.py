@@ -293,6 +293,25 @@ def generation_swap_exercise(
     return run
 
 
+def generation_add_back(*, run: GenerationRun, note_index: int, by: User | None) -> GenerationRun:
+    """Add back an exercise the draft left out (listed under "Left out" in the preview)."""
+    notes = run.warnings or []
+    note = notes[note_index] if 0 <= note_index < len(notes) else None
+    if not isinstance(note, dict) or not isinstance(note.get("dropped"), dict):
+        raise GenerationError("That exercise is no longer listed as left out; reload the draft.")
+
+    def change(catalog: dict[str, Any]) -> None:
+        edits.add_back(catalog, note["dropped"])
+
+    with transaction.atomic():
+        _edit(run, by, change)
+        # Once it is back it is not "left out" any more.
+        kept = [n for n in run.warnings or [] if n != note]
+        GenerationRun.objects.filter(pk=run.pk).update(warnings=kept)
+    run.refresh_from_db()
+    return run
+
+
 def generation_rename(*, run: GenerationRun, name: str, by: User | None) -> GenerationRun:
     clean = name.strip()
     if clean.casefold() in {n.casefold() for n in athlete_program_names(run.athlete)}:
@@ -307,7 +326,9 @@ def generation_rename(*, run: GenerationRun, name: str, by: User | None) -> Gene
 # Approve / reject
 
 
-def generation_approve(*, run: GenerationRun, by: User | None) -> ProgramTemplate:
+def generation_approve(
+    *, run: GenerationRun, by: User | None, start_date: dt.date | None = None
+) -> ProgramTemplate:
     """Import the (edited) draft as the athlete's own program, make it their active primary
     program, and record the coach's edits — all or nothing. Approving an approved run returns
     the template it created."""
@@ -337,7 +358,10 @@ def generation_approve(*, run: GenerationRun, by: User | None) -> ProgramTemplat
                     decisions=check.decisions,
                     athlete=locked.athlete,
                     by=by,
-                    **_assignment_of(locked),
+                    **{
+                        **_assignment_of(locked),
+                        **({"start_date": start_date} if start_date else {}),
+                    },
                 )
             except catalog_check.ImportRefused as exc:
                 raise GenerationError(

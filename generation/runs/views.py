@@ -18,26 +18,37 @@ from django_htmx.http import (
 
 from athletes.access import athlete_for_coach
 from athletes.models import Athlete
+from athletes.selectors import plate_increment
 from athletes.units import distance_unit
 from generation.engines.dispatch import describe_engine, llm_configured
 from generation.llm_types import ErrorKind
 from generation.models import GenerationRun, RunStatus
 from generation.packet import build_packet, describe_packet, packet_json
 from generation.running.calendar import running_calendar
+from generation.runs.decision import approval_outlook, generation_unapprove, unapprove_blocker
 from generation.runs.edits import EditError, describe_change, find_set, with_ids
 from generation.runs.execute import generation_recover_stuck
-from generation.runs.forms import GenerateForm, RejectForm, RenameForm, SetForm, SwapForm
-from generation.runs.preview import build_preview
+from generation.runs.forms import (
+    ApproveForm,
+    GenerateForm,
+    RejectForm,
+    RenameForm,
+    SetForm,
+    SwapForm,
+)
+from generation.runs.preview import build_preview, set_summary
+from generation.runs.review import coach_diff, edited_set_ids, group_notes
 from generation.runs.selectors import (
     drafts_awaiting_review,
     run_for_athlete,
-    run_packet,
     runs_for_athlete,
-    swap_choices,
+    swap_options,
+    training_maxes_by_name,
     working_run_for,
 )
 from generation.runs.services import (
     default_request_for,
+    generation_add_back,
     generation_add_set,
     generation_approve,
     generation_edit_set,
@@ -61,12 +72,10 @@ _STAGES = (RunStatus.QUEUED, RunStatus.ASSEMBLING, RunStatus.CALLING, RunStatus.
 def _run_context(request: AuthedRequest, athlete: Athlete, run: GenerationRun) -> dict[str, Any]:
     showable = run.status in (RunStatus.READY, RunStatus.APPROVED, RunStatus.REJECTED)
     current = _STAGES.index(run.status) if run.status in _STAGES else len(_STAGES)
-    return {
+    context: dict[str, Any] = {
         "athlete": athlete,
         "run": run,
-        "preview": build_preview(run, unit=setting_str("defaults.weight_unit"))
-        if showable
-        else None,
+        "preview": None,
         "stage_message": STAGE_MESSAGES.get(run.status, ""),
         "stages": [
             (
@@ -80,6 +89,46 @@ def _run_context(request: AuthedRequest, athlete: Athlete, run: GenerationRun) -
         "calendar": running_calendar(run) if showable else None,
         "distance_unit": distance_unit(),
     }
+    if showable:
+        context.update(_review_context(request, athlete, run))
+    return context
+
+
+def _review_context(request: AuthedRequest, athlete: Athlete, run: GenerationRun) -> dict[str, Any]:
+    unit = setting_str("defaults.weight_unit")
+    tms, increment = training_maxes_by_name(athlete), plate_increment()
+    catalog = run.current_catalog or {}
+    preview = build_preview(
+        run,
+        unit=unit,
+        training_maxes=tms,
+        increment=increment,
+        edited_ids=edited_set_ids(run.draft, catalog),
+    )
+
+    def summary(row: dict[str, Any]) -> str:
+        name = str(row.get("exercise") or "").casefold()
+        return set_summary(row, unit, training_max=tms.get(name), increment=increment)
+
+    weeks = preview.weeks if preview else []
+    week = _int_param(request.GET.get("week"), 1)
+    shown = next((w for w in weeks if w.week == week), weeks[0] if weeks else None)
+    return {
+        "preview": preview,
+        "shown_week": shown,
+        "changes": coach_diff(run.draft, catalog, summary),
+        "grouped_warnings": group_notes(run.warnings or []),
+        "outlook": approval_outlook(athlete) if run.is_ready else None,
+        "approve_form": ApproveForm(initial={"start_date": timezone.localdate()}),
+        "unapprove_blocked": unapprove_blocker(run),
+    }
+
+
+def _int_param(value: str | None, default: int) -> int:
+    try:
+        return int(value or default)
+    except ValueError:
+        return default
 
 
 def _run_body(
@@ -212,10 +261,8 @@ def set_swap(request: AuthedRequest, athlete_pk: int, run_pk: int, set_id: int) 
     athlete = athlete_for_coach(request.user, athlete_pk)
     run = run_for_athlete(athlete, run_pk)
     row = _set_row(run, set_id)
-    packet = run_packet(run)
-    name = str(row.get("exercise", ""))
-    choices = [(e.pk, e.name) for e in swap_choices(athlete, name, packet=packet)]
-    form = SwapForm(request.POST or None, choices=choices)
+    options = swap_options(athlete, run, str(row.get("exercise", "")))
+    form = SwapForm(request.POST or None, choices=[(o.pk, o.name) for o in options.options])
     if request.method == "POST" and form.is_valid():
         exercise_id = form.cleaned_data["exercise"]
         every_week = bool(form.cleaned_data["every_week"])
@@ -231,7 +278,14 @@ def set_swap(request: AuthedRequest, athlete_pk: int, run_pk: int, set_id: int) 
                 by=request.user,
             ),
         )
-    context = {"athlete": athlete, "run": run, "row": row, "set_id": set_id, "form": form}
+    context = {
+        "athlete": athlete,
+        "run": run,
+        "row": row,
+        "set_id": set_id,
+        "form": form,
+        "swap_options": options,
+    }
     status = 422 if form.errors else 200
     if request.htmx:
         response = render(request, "generation/set_edit.html#swap_form", context, status=status)
@@ -272,6 +326,17 @@ def set_remove(request: AuthedRequest, athlete_pk: int, run_pk: int, set_id: int
 
 @require_POST
 @coach_required
+def run_add_back(request: AuthedRequest, athlete_pk: int, run_pk: int, index: int) -> HttpResponse:
+    return _run_action(
+        request,
+        athlete_pk,
+        run_pk,
+        lambda r: generation_add_back(run=r, note_index=index, by=request.user),
+    )
+
+
+@require_POST
+@coach_required
 def run_rename(request: AuthedRequest, athlete_pk: int, run_pk: int) -> HttpResponse:
     form = RenameForm(request.POST)
     name = form.cleaned_data["name"] if form.is_valid() else ""
@@ -288,8 +353,12 @@ def run_rename(request: AuthedRequest, athlete_pk: int, run_pk: int) -> HttpResp
 def run_approve(request: AuthedRequest, athlete_pk: int, run_pk: int) -> HttpResponse:
     athlete = athlete_for_coach(request.user, athlete_pk)
     run = run_for_athlete(athlete, run_pk)
+    form = ApproveForm(request.POST)
+    start_date = form.cleaned_data["start_date"] if form.is_valid() else None
+    if request.POST.get("start_date") and start_date is None:
+        return _refuse(request, athlete, run, "The start date is not a date (use YYYY-MM-DD).")
     try:
-        template = generation_approve(run=run, by=request.user)
+        template = generation_approve(run=run, by=request.user, start_date=start_date)
     except GenerationError as exc:
         if request.htmx:
             run.refresh_from_db()
@@ -302,6 +371,30 @@ def run_approve(request: AuthedRequest, athlete_pk: int, run_pk: int) -> HttpRes
     return redirect(athlete)
 
 
+def _refuse(
+    request: AuthedRequest, athlete: Athlete, run: GenerationRun, message: str
+) -> HttpResponse:
+    if request.htmx:
+        return _run_body(request, athlete, run, error=message)
+    messages.error(request, message)
+    return redirect(run)
+
+
+@require_POST
+@coach_required
+def run_unapprove(request: AuthedRequest, athlete_pk: int, run_pk: int) -> HttpResponse:
+    athlete = athlete_for_coach(request.user, athlete_pk)
+    run = run_for_athlete(athlete, run_pk)
+    try:
+        generation_unapprove(run=run, by=request.user)
+    except GenerationError as exc:
+        return _refuse(request, athlete, run, exc.message)
+    messages.success(request, "Approval taken back: the previous program is active again.")
+    if request.htmx:
+        return HttpResponseClientRedirect(run.get_absolute_url())
+    return redirect(run)
+
+
 @require_POST
 @coach_required
 def run_reject(request: AuthedRequest, athlete_pk: int, run_pk: int) -> HttpResponse:
@@ -311,7 +404,7 @@ def run_reject(request: AuthedRequest, athlete_pk: int, run_pk: int) -> HttpResp
 
     def reject(run: GenerationRun) -> None:
         if not valid:
-            raise GenerationError(" ".join(str(e) for e in form.errors.get("reason", [])))
+            raise GenerationError(" ".join(str(e) for errs in form.errors.values() for e in errs))
         generation_reject(run=run, by=request.user, reason=reason)
 
     return _run_action(request, athlete_pk, run_pk, reject)
@@ -352,17 +445,27 @@ def llm_test_connection(request: HttpRequest) -> HttpResponse:
 
     from generation import llm
 
+    no_llm = False
     try:
-        result = llm.test_connection(llm.LLMConfig.from_settings())
+        config = llm.LLMConfig.from_settings()
+        # No provider at all is the normal state of a new install, not a failure.
+        no_llm = not config.provider
+        result = llm.test_connection(config)
     except ImproperlyConfigured as exc:  # a malformed REPLOG_LLM_* env var
         result = llm.ConnectionResult(False, "", 0.0, str(exc), ErrorKind.NOT_CONFIGURED)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "settings_app/_test_connection.html", {"result": result})
+        context = {"result": result, "no_llm": no_llm}
+        return render(request, "settings_app/_test_connection.html", context)
     if result.ok:
         messages.success(request, result.message)
+    elif no_llm:
+        messages.info(request, NO_LLM_MESSAGE)
     else:
         messages.error(request, f"Connection failed. {result.message}")
     return redirect(reverse("settings_app:page") + "#settings-llm")
+
+
+NO_LLM_MESSAGE = "No LLM configured: drafts use the built-in rules engine."
 
 
 # --- The athlete briefing packet: context.json and "What data will the generator see?" -------

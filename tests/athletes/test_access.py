@@ -194,6 +194,47 @@ ACCESS_CASES: list[Case] = [
             "effective_date": timezone.localdate().isoformat(),
         },
     ),
+    # Corrections: a confirmation page, then the delete; the athlete deletes only their own
+    # workouts, and only until the coach has reviewed them.
+    Case("athletes:workout_delete", workout, expected=ATHLETE_VISIBLE),
+    Case("athletes:workout_delete", workout, "post", expected=ATHLETE_WRITE),
+    Case(
+        "athletes:workout_delete",
+        reviewed,
+        "post",
+        expected=COACH_WRITE,
+        label="reviewed: the athlete may no longer delete",
+    ),
+    Case(
+        "athletes:workouts_review_bulk",
+        athlete,
+        "post",
+        expected=COACH_WRITE,
+        data=lambda p: {"workout": [str(p.workout.pk)]},
+    ),
+    Case("athletes:note_delete", lambda p: [p.athlete.pk, p.note.pk]),
+    Case("athletes:note_delete", lambda p: [p.athlete.pk, p.note.pk], "post", expected=COACH_WRITE),
+    Case("athletes:training_max_delete", lambda p: [p.athlete.pk, p.training_max.pk]),
+    Case(
+        "athletes:training_max_delete",
+        lambda p: [p.athlete.pk, p.training_max.pk],
+        "post",
+        expected=COACH_WRITE,
+    ),
+    Case("athletes:body_weight_delete", lambda p: [p.athlete.pk, p.body_weight.pk]),
+    Case(
+        "athletes:body_weight_delete",
+        lambda p: [p.athlete.pk, p.body_weight.pk],
+        "post",
+        expected=COACH_WRITE,
+    ),
+    Case(
+        "athletes:body_weight_delete",
+        lambda p: [p.other_athlete.pk, p.body_weight.pk],
+        "post",
+        expected={**COACH_WRITE, "coach": 404, "admin": 404, "other_coach": 404},
+        label="body weight of another athlete",
+    ),
     Case("athletes:body_weight", athlete),
     Case(
         "athletes:body_weight",

@@ -125,3 +125,14 @@ def _empty_inlines() -> dict[str, str]:
         data[f"{prefix}-MIN_NUM_FORMS"] = "0"
         data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
     return data
+
+
+def test_the_athlete_list_names_the_coach_not_their_username(
+    admin_user: User, athlete: Athlete
+) -> None:
+    coach = athlete.coach
+    assert coach is not None
+    coach.first_name, coach.last_name = "Dana", "Reyes"
+    coach.save(update_fields=["first_name", "last_name"])
+    html = client_for(admin_user).get(reverse("admin:athletes_athlete_changelist")).content.decode()
+    assert "Dana Reyes" in html

@@ -71,16 +71,26 @@ def test_coach_generates_edits_and_approves_the_next_program(
     # Edit Back Squat, week 1 day 1, set 1, in place.
     cell = page.locator('.week-grid-cell[data-week="1"][data-day="1"]')
     squat = cell.locator('.gen-exercise[data-exercise="Back Squat"]')
+    # Identical sets are one line, as a coach writes them; opening it shows each set.
+    expect(squat.locator(".set-group-label").first).to_have_text("3×5 @ 75 %")
+    squat.locator(".set-group > summary").first.click()
     squat.get_by_role("link", name="Edit set 1 of Back Squat, week 1 day 1").click()
     form = page.locator("form.gen-set-form")
     form.get_by_label("Reps").fill("3")
     form.get_by_label("% TM").fill("90")
     page.evaluate("window.samePage = true")
     form.get_by_role("button", name="Save set").click()
-    expect(squat.locator(".set-line").first.locator(".set-summary")).to_have_text("3 @ 90 %")
+    expect(squat.locator(".set-group-label").first).to_have_text("3 @ 90 %")
+    expect(squat.locator(".set-group").first).to_contain_text("edited")
     assert page.evaluate("window.samePage === true"), "the edit reloaded the page"
 
-    page.get_by_role("button", name="Approve", exact=True).click()
+    # Approving first says what happens and shows the edit in coach words.
+    page.locator("#approve-confirm > summary").click()
+    expect(page.locator("#approve-outcome")).to_contain_text("“Sport Performance — Month 3” ends")
+    expect(page.locator("#approve-changes")).to_contain_text(
+        "Back Squat week 1 day 1 set 1: 5 @ 75 % → 3 @ 90 %"
+    )
+    page.get_by_role("button", name="Approve and start").click()
 
     # Back on the athlete page, with the new program active and the edited set in it.
     expect(page.locator(".message-success")).to_contain_text(

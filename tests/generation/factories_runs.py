@@ -175,6 +175,7 @@ class FixedEngine:
             reasoning=list(self.draft.get("reasoning", ["Kept the squat: avg RPE 7.0."])),
             usage=usage,
             warnings=list(self.draft.get("warnings", [])),
+            dropped=copy.deepcopy(list(self.draft.get("dropped", []))),
             fallback_reason=self.draft.get("fallback_reason", ""),
             prompt=[{"role": "user", "content": "packet"}],
             raw_response='{"program": "…"}',

@@ -112,6 +112,10 @@ ACCESS_CASES: list[Case] = [
     ),
     Case("generation:reject", run_args, "post", expected=COACH_WRITE, data={"reason": "No"}),
     Case("generation:rename", run_args, "post", expected=COACH_WRITE, data={"name": "Renamed"}),
+    # A ready run is not approved: the refusal redirects back to it, but only for its coach.
+    Case("generation:unapprove", run_args, "post", expected=COACH_WRITE),
+    # Nothing left out in this run: the refusal redirects back to it, for its coach only.
+    Case("generation:add_back", set_args, "post", expected=COACH_WRITE),
     Case("generation:set_edit", set_args),
     Case("generation:set_edit", set_args, "post", expected=COACH_WRITE, data=SET_FORM),
     Case("generation:set_edit", set_args, "post", expected=HTMX_PAGE, data=SET_FORM, htmx=True),

@@ -382,6 +382,11 @@ def test_exercises_beyond_the_requested_maximum_per_day_are_left_out(alex: Packe
     assert (
         "Week 1 day 1: 6 exercises; at most 4 a day — Plank, Push-Up left out." in result.warnings
     )
+    # What was left out is kept, sets and all, so the preview can offer to add it back.
+    left_out = [(d["week"], d["day"], d["exercise"], len(d["sets"])) for d in result.dropped]
+    assert (1, 1, "Plank", 2) in left_out
+    assert (1, 1, "Push-Up", 2) in left_out
+    assert all(d["reason"] == "at most 4 exercises a day (the request)" for d in result.dropped)
 
 
 def test_weeks_and_days_must_equal_the_request(tommy: Packet) -> None:

@@ -445,9 +445,11 @@ def test_swap_form_offers_exercises_the_athlete_can_do_same_pattern_first(
     response = coach_client.get(_url("set_swap", ready, 0), headers={"HX-Request": "true"})
     html = response.content.decode()
     options = [line.split(">")[1].split("<")[0] for line in html.split("<option")[1:]]
-    assert options[0] == "Goblet Squat"  # same movement pattern as Back Squat
-    assert "Trap Bar Deadlift" not in options  # needs a trap bar
-    assert "Back Squat" not in options
+    assert options[0] == "Choose an exercise…"  # never pre-selected on the one replaced
+    assert options[1] == "Goblet Squat · same pattern"  # same movement pattern as Back Squat
+    assert not any(o.startswith("Trap Bar Deadlift") for o in options)  # needs a trap bar
+    assert not any(o.startswith("Back Squat") for o in options)
+    assert "1 other exercise needs equipment Tommy does not have" in html
 
 
 def test_swap_add_and_remove_through_the_views(

@@ -185,10 +185,10 @@ def test_an_invalid_upload_lists_every_problem_and_keeps_nothing(admin_user: Any
     response = upload(client_for(admin_user), json.dumps(bad).encode())
     page = response.content.decode()
     assert response.status_code == 200
-    assert "programs[0].prescribed_sets[0].week" in page
-    assert "3 is more than num_weeks 2" in page
-    assert "programs[0].prescribed_sets[1].day" in page
-    assert "2 is more than num_days 1" in page
+    # In words, not `programs[0].prescribed_sets[0].week`.
+    assert "set 1, week: 3 is more than num_weeks 2" in page
+    assert "set 2, day: 2 is more than num_days 1" in page
+    assert "programs[0]" not in page
     assert ImportDraft.objects.count() == 0
 
 
@@ -394,3 +394,27 @@ def test_absolute_loads_show_the_weight_unit(admin_user: Any) -> None:
     draft = make_draft(admin_user, catalog(programs=[program(sets=[pset(absolute_weight=60)])]))
     page = client_for(admin_user).get(draft.get_absolute_url()).content.decode()
     assert "5 @ 60 lbs" in page
+
+
+def test_a_multi_program_preview_shows_one_programs_weeks_at_a_time(
+    admin_user: Any, django_assert_max_num_queries: Any
+) -> None:
+    ExerciseFactory(name="Lift 1")
+    programs = [
+        program(
+            f"Block {p}", num_weeks=2, num_days=1, sets=[pset("Lift 1", week=w) for w in (1, 2)]
+        )
+        for p in range(1, 7)
+    ]
+    draft = make_draft(admin_user, catalog(exercises=[exercise("Lift 1")], programs=programs))
+    client = client_for(admin_user)
+    client.get(draft.get_absolute_url())
+    with django_assert_max_num_queries(14):
+        first = client.get(draft.get_absolute_url()).content.decode()
+    assert first.count('class="set-item') == 2  # Block 1's two sets; the others collapsed
+    assert first.count("Show its 2 weeks") == 5
+    with django_assert_max_num_queries(14):
+        third = client.get(draft.get_absolute_url() + "?program=2").content.decode()
+    assert third.count('class="set-item') == 2
+    assert 'id="program-title-2">Block 3<' in third
+    assert third.index("Show its 2 weeks") < third.index('class="set-item')

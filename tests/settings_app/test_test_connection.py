@@ -92,9 +92,23 @@ def test_unreachable_base_url_is_reported(
     assert f"Cannot reach http://127.0.0.1:{unused_port} (unreachable)" in html
 
 
-def test_not_configured_says_so_without_any_request(admin_client: Client) -> None:
+def test_not_configured_says_so_neutrally_without_any_request(admin_client: Client) -> None:
     html = admin_client.post(URL, **HX).content.decode()
-    assert "No LLM provider is configured" in html
+    assert "No LLM configured: drafts use the built-in rules engine." in html
+    assert "Connection failed" not in html
+    assert "alert-danger" not in html
+
+
+def test_not_configured_without_javascript_is_an_info_message(admin_client: Client) -> None:
+    html = admin_client.post(URL, follow=True).content.decode()
+    assert "No LLM configured: drafts use the built-in rules engine." in html
+    assert "Connection failed" not in html
+
+
+def test_a_provider_without_a_model_is_still_a_failure(admin_client: Client) -> None:
+    settings_set(key="llm.provider", value="openai", by=None)
+    html = admin_client.post(URL, **HX).content.decode()
+    assert "Connection failed" in html
 
 
 def test_provider_text_is_html_escaped_and_the_key_scrubbed(

@@ -1,0 +1,98 @@
+"""Import problems as a coach reads them: what blocks the import first, in words; warnings
+grouped by kind with a count, each place named ("program 4 “Month 3”, set 9"), not
+`programs[3].prescribed_sets[8]`. Pure: no database."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from programs.catalog.parse import Issue
+from replog.text import name_problem
+
+_INDEX = re.compile(r"([a-z_]+)\[(\d+)\]")
+_NOUNS = {
+    "programs": "program",
+    "prescribed_sets": "set",
+    "progression_rules": "progression rule",
+    "exercises": "exercise",
+    "equipment": "equipment item",
+    "weeks": "week entry",
+}
+_VARYING = re.compile(r"“[^”]*”|\"[^\"]*\"|'[^']*'|\d+(?:\.\d+)?")
+
+
+def place(path: str, data: dict[str, Any] | None = None) -> str:
+    """`programs[3].prescribed_sets[8].reps` → `program 4 “Month 3”, set 9, reps`."""
+    parts: list[str] = []
+    node: Any = data
+    for piece in path.split("."):
+        match = _INDEX.fullmatch(piece)
+        if match is None:
+            parts.append(piece.replace("_", " "))
+            node = node.get(piece) if isinstance(node, dict) else None
+            continue
+        key, index = match.group(1), int(match.group(2))
+        items = node.get(key) if isinstance(node, dict) else None
+        node = items[index] if isinstance(items, list) and index < len(items) else None
+        label = f"{_NOUNS.get(key, key.replace('_', ' '))} {index + 1}"
+        name = node.get("name") if isinstance(node, dict) and key == "programs" else None
+        # A name the parser refused (NUL, a lone surrogate, bidi controls) is not echoed back.
+        shown = isinstance(name, str) and name and not name_problem(name)
+        parts.append(f"{label} “{name}”" if shown else label)
+    return ", ".join(parts)
+
+
+def _in_words(issue: Issue, data: dict[str, Any] | None) -> str:
+    where = place(issue.path, data) if issue.path else ""
+    message = issue.message[:1].upper() + issue.message[1:]
+    return f"{where[:1].upper() + where[1:]}: {issue.message}" if where else message
+
+
+def kind_of(issue: Issue) -> str:
+    """The message with its names and numbers taken out: what warnings of one kind share."""
+    return " ".join(_VARYING.sub("…", issue.message).split())
+
+
+@dataclass
+class WarningGroup:
+    kind: str
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.lines)
+
+
+@dataclass
+class IssueReport:
+    errors: list[str]
+    warnings: list[WarningGroup]
+
+    @property
+    def warning_count(self) -> int:
+        return sum(g.count for g in self.warnings)
+
+
+def issue_report(issues: Sequence[Issue], data: dict[str, Any] | None = None) -> IssueReport:
+    errors = [_in_words(i, data) for i in issues if i.is_error]
+    groups: dict[str, WarningGroup] = {}
+    for issue in issues:
+        if not issue.is_error:
+            kind = kind_of(issue)
+            groups.setdefault(kind, WarningGroup(kind)).lines.append(_in_words(issue, data))
+    ordered = sorted(groups.values(), key=lambda g: (-g.count, g.kind))
+    return IssueReport(errors=errors, warnings=ordered)
+
+
+def names_from(raw: bytes | str) -> dict[str, Any] | None:
+    """The file as plain JSON, only to name programs in the messages of a file that did not
+    validate (the parser keeps no data then). Anything unreadable names nothing."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
