@@ -273,6 +273,6 @@ def _prepared_runs(records: Sequence[logging.LogRecord]) -> list[int]:
     return [
         int(r.args[0])  # type: ignore[index]
         for r in records
-        if r.name == "generation.runs.services"
+        if r.name == "generation.runs.execute"
         and r.msg == "Generation run %s: packet prepared ahead"
     ]
