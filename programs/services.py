@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from programs.access import catalog_owner
 from programs.catalog.matching import NEW, Decisions, propose_mapping
 from programs.catalog.parse import Issue, ParseResult, catalog_to_data, json_number, parse_catalog
 from programs.catalog.schema import PROGRAM_NAME_MAX, SET_NOTES_MAX, Catalog
@@ -27,6 +28,7 @@ from programs.models import (
     PrescribedSet,
     ProgramTemplate,
     ProgressionRule,
+    owned_by,
 )
 from replog.jsondata import copy_json
 
@@ -160,7 +162,8 @@ def catalog_import(
         raise CatalogImportError(["The program decisions do not match the catalog's programs."])
     try:
         with transaction.atomic():
-            result = _import(cat, mapping, athlete, start_date or _today(), cycle_goal)
+            owner_id = catalog_owner(athlete=athlete, by=by)
+            result = _import(cat, mapping, athlete, start_date or _today(), cycle_goal, owner_id)
     except IntegrityError as exc:
         logger.warning("catalog import hit an integrity error: %s", exc)
         raise CatalogImportError(
@@ -178,7 +181,12 @@ def catalog_import(
 
 
 def _import(
-    cat: Catalog, mapping: Decisions, athlete: Any, start_date: dt.date, cycle_goal: str
+    cat: Catalog,
+    mapping: Decisions,
+    athlete: Any,
+    start_date: dt.date,
+    cycle_goal: str,
+    owner_id: int | None,
 ) -> ImportResult:
     result = ImportResult(athlete_id=getattr(athlete, "pk", None))
 
@@ -202,9 +210,15 @@ def _import(
     if problems:
         raise CatalogImportError(problems)
 
-    found = set(Equipment.objects.filter(pk__in=set(eq_ids.values())).values_list("pk", flat=True))
+    # Only rows this catalog may use: a decision naming another coach's row "no longer exists".
+    usable = owned_by(owner_id)
+    found = set(
+        Equipment.objects.filter(usable, pk__in=set(eq_ids.values())).values_list("pk", flat=True)
+    )
     missing = [k for k, pk in eq_ids.items() if pk not in found]
-    found = set(Exercise.objects.filter(pk__in=set(ex_ids.values())).values_list("pk", flat=True))
+    found = set(
+        Exercise.objects.filter(usable, pk__in=set(ex_ids.values())).values_list("pk", flat=True)
+    )
     missing += [k for k, pk in ex_ids.items() if pk not in found]
     if missing:
         raise CatalogImportError(
@@ -217,7 +231,8 @@ def _import(
     for key in sorted(eq_create):
         item = eq_declared.get(key)
         name = item.name if item else _first_spelling_equipment(cat, key)
-        new_equipment.append(Equipment(name=name, description=item.description if item else ""))
+        description = item.description if item else ""
+        new_equipment.append(Equipment(name=name, description=description, owner_id=owner_id))
     for row in Equipment.objects.bulk_create(new_equipment):
         eq_ids[row.name.casefold()] = row.pk
     result.equipment_created = len(new_equipment)
@@ -229,7 +244,9 @@ def _import(
     for key in sorted(ex_create):
         ex = ex_declared.get(key)
         if ex is None:
-            new_exercises.append(Exercise(name=_first_spelling_exercise(cat, key)))
+            new_exercises.append(
+                Exercise(name=_first_spelling_exercise(cat, key), owner_id=owner_id)
+            )
             continue
         new_exercises.append(
             Exercise(
@@ -243,6 +260,7 @@ def _import(
                 movement_pattern=ex.movement_pattern or "",
                 primary_muscles=list(ex.primary_muscles),
                 secondary_muscles=list(ex.secondary_muscles),
+                owner_id=owner_id,
             )
         )
     links = []
