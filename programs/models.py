@@ -78,6 +78,13 @@ def owned_by(owner_id: int | None, *, prefix: str = "") -> Q:
     return glob if owner_id is None else glob | Q(**{f"{prefix}owner_id": owner_id})
 
 
+def usable_for_athlete(athlete_id: int, *, prefix: str = "") -> Q:
+    """`owned_by` the athlete's coach, as a join (no query for the coach first): what the
+    generator may read and write for this athlete."""
+    glob = Q(**{f"{prefix}owner__isnull": True})
+    return glob | Q(**{f"{prefix}owner__coached_athletes__id": athlete_id})
+
+
 def _per_owner_unique(table: str) -> list[models.UniqueConstraint]:
     # A name is unique among the global rows and within each coach's own: two coaches may each
     # have a "Box Jump" without clashing.

@@ -139,14 +139,17 @@ def catalog_import(
     by: Any = None,
     start_date: dt.date | None = None,
     cycle_goal: str = "",
+    owner_id: int | None = None,
 ) -> ImportResult:
     """Write a validated catalog in one transaction, with bulk inserts.
 
     `mapping` comes from `MappingProposal.decide`. Existing equipment and exercises are reused
     as they are; new ones are created with the file's attributes. With `athlete`, the (single)
     program is owned by that athlete and becomes their active primary program; the previous one
-    ends with reason "replaced". Raises CatalogImportError — and writes nothing — when anything
-    is unresolved or the database changed under us.
+    ends with reason "replaced". New exercises and equipment belong to the athlete's coach (or
+    `owner_id`, or the coach `by`); only an admin's import without an athlete creates global
+    ones. Raises CatalogImportError — and writes nothing — when anything is unresolved or the
+    database changed under us.
     """
     cat = _validated(catalog)
     if not mapping.complete:
@@ -162,8 +165,8 @@ def catalog_import(
         raise CatalogImportError(["The program decisions do not match the catalog's programs."])
     try:
         with transaction.atomic():
-            owner_id = catalog_owner(athlete=athlete, by=by)
-            result = _import(cat, mapping, athlete, start_date or _today(), cycle_goal, owner_id)
+            owner = owner_id if owner_id is not None else catalog_owner(athlete=athlete, by=by)
+            result = _import(cat, mapping, athlete, start_date or _today(), cycle_goal, owner)
     except IntegrityError as exc:
         logger.warning("catalog import hit an integrity error: %s", exc)
         raise CatalogImportError(
