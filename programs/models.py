@@ -85,7 +85,7 @@ def usable_for_athlete(athlete_id: int, *, prefix: str = "") -> Q:
     return glob | Q(**{f"{prefix}owner__coached_athletes__id": athlete_id})
 
 
-def _per_owner_unique(table: str) -> list[models.UniqueConstraint]:
+def _per_owner_unique(table: str) -> list[models.BaseConstraint]:
     # A name is unique among the global rows and within each coach's own: two coaches may each
     # have a "Box Jump" without clashing.
     return [
