@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -101,17 +102,22 @@ def _per_owner_unique(table: str) -> list[models.BaseConstraint]:
     ]
 
 
-class Equipment(models.Model):
-    name = models.CharField(max_length=100)
-    description = models.TextField(blank=True, default="")
-    # The coach whose import or form created it (theirs and their athletes'); null = global.
-    owner = models.ForeignKey(
+def _owner(related_name: str) -> models.ForeignKey[Any, Any]:
+    # The coach whose import or form created the row (theirs and their athletes'); null =
+    # global, which only admins create.
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="own_equipment",
+        related_name=related_name,
     )
+
+
+class Equipment(models.Model):
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, default="")
+    owner = _owner("own_equipment")
 
     class Meta:
         ordering = ["name"]
@@ -140,14 +146,7 @@ class Exercise(models.Model):
     equipment = models.ManyToManyField(
         Equipment, through="ExerciseEquipment", related_name="exercises"
     )
-    # As for Equipment: null = global; a coach's own exercise is theirs and their athletes'.
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="own_exercises",
-    )
+    owner = _owner("own_exercises")
 
     class Meta:
         ordering = ["name"]

@@ -231,3 +231,24 @@ def test_the_admin_action_promotes(owned: Exercise, admin_user: User) -> None:
     assert response.status_code == 200
     assert Exercise.objects.get().owner is None
     assert Equipment.objects.get().owner is None
+
+
+def test_a_promotion_that_fails_half_way_writes_nothing(
+    owned: Exercise, other_coach: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    theirs = ExerciseFactory(name="Box Jump", owner=other_coach)
+    prescribed = PrescribedSetFactory(exercise=theirs)
+
+    def broken(duplicate: Any) -> None:
+        raise RuntimeError("disk full")
+
+    # The references are moved, then deleting the merged row fails: all of it is undone.
+    monkeypatch.setattr(Exercise, "delete", broken)
+    with pytest.raises(RuntimeError):
+        exercise_promote(exercise=owned, by=None)
+    prescribed.refresh_from_db()
+    assert prescribed.exercise_id == theirs.pk
+    assert set(Exercise.objects.values_list("owner_id", flat=True)) == {
+        owned.owner_id,
+        other_coach.pk,
+    }
