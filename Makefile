@@ -66,3 +66,4 @@ test: lint typecheck pytest
 bench: setup
 	$(VENV_PY) bench/run.py $(BENCH_ARGS)
 	$(VENV_PY) bench/drafts.py
+	$(VENV_PY) bench/load.py

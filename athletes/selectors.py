@@ -28,7 +28,7 @@ from athletes.models import (
 )
 from athletes.position import Position, position_after
 from programs.loads import target_load
-from programs.models import Equipment, Exercise, PrescribedSet, ProgramTemplate
+from programs.models import Equipment, Exercise, PrescribedSet, ProgramTemplate, owned_by
 from settings_app.resolution import get_setting
 
 ADHERENCE_DAYS = 28
@@ -535,8 +535,10 @@ def workout_history(*, athlete: Athlete) -> QuerySet[Workout]:
     return workouts_with_sets(Workout.objects.filter(athlete=athlete)).order_by("-date", "-pk")
 
 
-def exercise_choices() -> list[tuple[int, str]]:
-    return list(Exercise.objects.order_by("name").values_list("pk", "name"))
+def exercise_choices(athlete: Athlete) -> list[tuple[int, str]]:
+    """The exercises this athlete may log: the global ones and their coach's own."""
+    visible = Exercise.objects.filter(owned_by(athlete.coach_id))
+    return list(visible.order_by("name").values_list("pk", "name"))
 
 
 def program_choices(athlete: Athlete) -> list[tuple[str, list[tuple[int, str]]]]:
@@ -559,8 +561,9 @@ def program_choices(athlete: Athlete) -> list[tuple[str, list[tuple[int, str]]]]
 
 
 def equipment_groups(athlete: Athlete) -> list[tuple[str, list[Equipment]]]:
-    """All equipment, the items the athlete's active programs need first."""
-    everything = list(Equipment.objects.order_by("name"))
+    """All equipment this athlete may own (global and their coach's), the items the athlete's
+    active programs need first."""
+    everything = list(Equipment.objects.filter(owned_by(athlete.coach_id)).order_by("name"))
     needed_ids = set(
         Equipment.objects.filter(
             exercise_links__optional=False,
@@ -580,7 +583,7 @@ def equipment_groups(athlete: Athlete) -> list[tuple[str, list[Equipment]]]:
 
 def tm_exercise_choices(athlete: Athlete) -> list[tuple[str, list[tuple[int, str]]]]:
     """Exercises for a TM: those loaded by percentage in the active programs first."""
-    everything = exercise_choices()
+    everything = exercise_choices(athlete)
     program_ids = set(
         PrescribedSet.objects.filter(
             template__assignments__athlete=athlete,

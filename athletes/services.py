@@ -36,7 +36,7 @@ from athletes.models import (
     WorkoutSet,
 )
 from athletes.position import Position, position_after
-from programs.models import Equipment, Exercise, ProgramTemplate, RepType
+from programs.models import Equipment, Exercise, ProgramTemplate, RepType, owned_by
 from replog.text import TextError, clean_name, text_problem
 
 
@@ -272,7 +272,7 @@ def athlete_set_equipment(
 ) -> list[Equipment]:
     """Replace the equipment the athlete owns with exactly `equipment`."""
     wanted = {item if isinstance(item, int) else item.pk for item in equipment}
-    found = Equipment.objects.in_bulk(wanted)
+    found = Equipment.objects.filter(owned_by(athlete.coach_id)).in_bulk(wanted)
     unknown = sorted(wanted - set(found))
     if unknown:
         raise ValidationError(
@@ -292,14 +292,18 @@ def athlete_set_equipment(
 # --- workouts ----------------------------------------------------------------------------------
 
 
-def _validate_sets(sets: Sequence[SetInput]) -> list[tuple[SetInput, Exercise]]:
+def _validate_sets(
+    sets: Sequence[SetInput], *, coach_id: int | None
+) -> list[tuple[SetInput, Exercise]]:
     if not sets:
         raise ValidationError({"sets": "Log at least one set."})
     if len(sets) > MAX_SETS_PER_WORKOUT:
         raise ValidationError(
             {"sets": f"{len(sets)} sets is more than {MAX_SETS_PER_WORKOUT} in one workout."}
         )
-    exercises = Exercise.objects.in_bulk({s.exercise_id for s in sets})
+    # Another coach's own exercise is as unknown here as a deleted one.
+    visible = Exercise.objects.filter(owned_by(coach_id))
+    exercises = visible.in_bulk({s.exercise_id for s in sets})
     problems: list[str] = []
     for n, item in enumerate(sets, start=1):
         where = f"Set {n}"
@@ -378,7 +382,7 @@ def workout_log(
     are fixed now, from the position at logging time, so later edits never renumber history."""
     _check_past_date("date", date, "The workout date")
     notes = _clean_text("notes", notes, limit=MAX_TEXT, label="Notes")
-    validated = _validate_sets(sets)
+    validated = _validate_sets(sets, coach_id=athlete.coach_id)
     with transaction.atomic():
         if Workout.objects.filter(athlete=athlete, date=date).exists():
             raise _duplicate_day_error(athlete, date)
@@ -420,7 +424,7 @@ def workout_update(
     """Replace a workout's date, notes and sets. Its program session (week/day) stays fixed."""
     _check_past_date("date", date, "The workout date")
     notes = _clean_text("notes", notes, limit=MAX_TEXT, label="Notes")
-    validated = _validate_sets(sets)
+    validated = _validate_sets(sets, coach_id=workout.athlete.coach_id)
     with transaction.atomic():
         clash = Workout.objects.filter(athlete_id=workout.athlete_id, date=date).exclude(
             pk=workout.pk

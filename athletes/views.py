@@ -28,7 +28,7 @@ from athletes.forms import (
 )
 from athletes.models import Athlete, AthleteNote, AthleteProgram, Workout
 from athletes.runs import running_charts
-from programs.models import Exercise, ProgramTemplate
+from programs.models import Exercise, ProgramTemplate, owned_by
 from replog.access import coach_required
 from replog.types import AuthedRequest
 
@@ -237,7 +237,7 @@ def _workout_context(
 
 
 def _save_entry(request: AuthedRequest, athlete: Athlete, workout: Workout | None) -> HttpResponse:
-    choices = selectors.exercise_choices()
+    choices = selectors.exercise_choices(athlete)
     entry = WorkoutEntry.from_post(request.POST, exercise_choices=choices)
     template = "athletes/workout_form.html"
     if "add_row" in request.POST:
@@ -286,7 +286,9 @@ def workout_log(request: AuthedRequest, pk: int) -> HttpResponse:
     }
     swaps = substitutions.last_swaps(athlete, prescribed)
     entry = WorkoutEntry.prefilled(
-        prescription=prescription, exercise_choices=selectors.exercise_choices(), swaps=swaps
+        prescription=prescription,
+        exercise_choices=selectors.exercise_choices(athlete),
+        swaps=swaps,
     )
     context = _workout_context(athlete, entry)
     context["prescription"] = prescription
@@ -307,7 +309,7 @@ def workout_set_row(request: AuthedRequest, pk: int) -> HttpResponse:
     athlete = athlete_for_logging(request.user, pk)
     raw = request.GET.get("next_key", "0")
     key = int(raw) if raw.isdigit() and len(raw) <= 6 else 0
-    row = SetRowForm(key=key, exercise_choices=selectors.exercise_choices())
+    row = SetRowForm(key=key, exercise_choices=selectors.exercise_choices(athlete))
     context = {"athlete": athlete, "row": row, "next_key": key + 1}
     return render(request, "athletes/workout_form.html#new_row", context)
 
@@ -360,7 +362,7 @@ def workout_edit(request: AuthedRequest, pk: int, workout_pk: int) -> HttpRespon
         raise PermissionDenied(_edit_refusal(workout))
     if request.method == "POST":
         return _save_entry(request, athlete, workout)
-    entry = WorkoutEntry.for_workout(workout, exercise_choices=selectors.exercise_choices())
+    entry = WorkoutEntry.for_workout(workout, exercise_choices=selectors.exercise_choices(athlete))
     return render(request, "athletes/workout_form.html", _workout_context(athlete, entry, workout))
 
 
@@ -472,7 +474,7 @@ def training_max(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        exercise = Exercise.objects.filter(pk=data["exercise"]).first()
+        exercise = Exercise.objects.filter(owned_by(athlete.coach_id), pk=data["exercise"]).first()
         try:
             if exercise is None:
                 raise ValidationError({"exercise": "That exercise no longer exists."})

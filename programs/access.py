@@ -9,7 +9,10 @@ below both, and are applied here through the foreign keys' names:
   athlete themself);
 - imports (upload, preview, approve): coaches and admins (athletes get 403); a global import is
   for admins only; a coach imports only for an athlete they coach;
-- an import draft: admins, and the coach of the draft's athlete; anyone else gets 404.
+- an import draft: admins, and the coach of the draft's athlete; anyone else gets 404;
+- exercises and equipment: the global ones, plus a coach's own for that coach and their
+  athletes (admins see every row). Whatever works for an athlete (matching, generation, logging)
+  works in the athlete's coach's catalog: `catalog_owner_of_athlete`.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
-from programs.models import ImportDraft, ProgramTemplate
+from programs.models import Equipment, Exercise, ImportDraft, ProgramTemplate, owned_by
 from replog.access import (
+    NOTHING,
     active_user_required,
     admin_required,
     athlete_scope,
     is_admin,
+    is_athlete,
     is_coach,
     role_required,
 )
@@ -59,3 +64,45 @@ def importable_athletes(user: Any) -> QuerySet[Any]:
 def drafts_visible_to(user: Any) -> QuerySet[ImportDraft]:
     scope = athlete_scope(user, prefix="athlete__", self_included=False)
     return _filtered(ImportDraft.objects.all(), scope)
+
+
+def catalog_scope(user: Any) -> Q | None:
+    """The exercises and equipment `user` may see, as a filter; None = every row."""
+    if is_admin(user):
+        return None
+    if is_coach(user):
+        return owned_by(user.pk)
+    if is_athlete(user):
+        # Their coach's own rows, reached through the coach's athletes: no athlete import here.
+        return Q(owner__isnull=True) | Q(owner__coached_athletes__user_id=user.pk)
+    return NOTHING
+
+
+def exercises_visible_to(user: Any) -> QuerySet[Exercise]:
+    return _filtered(Exercise.objects.all(), catalog_scope(user))
+
+
+def equipment_visible_to(user: Any) -> QuerySet[Equipment]:
+    return _filtered(Equipment.objects.all(), catalog_scope(user))
+
+
+def catalog_owner_of_athlete(athlete: Any) -> int | None:
+    """Whose catalog work for this athlete reads and writes: their coach's (None = global)."""
+    if athlete is None:
+        return None
+    if isinstance(athlete, int):
+        model = apps.get_model("athletes", "Athlete")
+        found = model.objects.filter(pk=athlete).values_list("coach_id", flat=True).first()
+        return int(found) if found is not None else None
+    coach_id = getattr(athlete, "coach_id", None)
+    return int(coach_id) if coach_id is not None else None
+
+
+def catalog_owner(*, athlete: Any = None, by: Any = None) -> int | None:
+    """Who owns what an import or form creates: the athlete's coach for an athlete's program,
+    otherwise the coach acting; only admins create global rows."""
+    if athlete is not None:
+        return catalog_owner_of_athlete(athlete)
+    if by is None or is_admin(by):
+        return None
+    return int(by.pk)

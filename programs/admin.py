@@ -16,13 +16,38 @@ from programs.models import (
     ProgramTemplate,
     ProgressionRule,
 )
+from programs.promote import equipment_promote, exercise_promote
 from replog.forms import NameFieldsAdmin
+
+
+@admin.action(description="Make global (merging rows of the same name)")
+def promote_to_global(
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
+) -> None:
+    done: set[int] = set()
+    promoted = 0
+    for row in queryset.order_by("pk"):
+        if row.pk in done:
+            continue
+        if isinstance(row, Exercise):
+            kept: Any = exercise_promote(exercise=row, by=request.user)
+        else:
+            kept = equipment_promote(equipment=row, by=request.user)
+        # Rows of the same name were merged into `kept` (and are gone): skip them.
+        done |= {r.pk for r in queryset.model.objects.filter(name__iexact=kept.name)}
+        done.add(row.pk)
+        promoted += 1
+    modeladmin.message_user(
+        request, f"{promoted} made global; rows of the same name were merged into them."
+    )
 
 
 @admin.register(Equipment)
 class EquipmentAdmin(NameFieldsAdmin, admin.ModelAdmin):
-    list_display = ["name", "description", "exercise_count"]
+    list_display = ["name", "owner", "description", "exercise_count"]
+    list_filter = [("owner", admin.EmptyFieldListFilter)]
     search_fields = ["name", "description"]
+    actions = [promote_to_global]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Equipment]:
         return super().get_queryset(request).annotate(n_exercises=Count("exercise_links"))
@@ -40,9 +65,16 @@ class ExerciseEquipmentInline(admin.TabularInline):
 
 @admin.register(Exercise)
 class ExerciseAdmin(NameFieldsAdmin, admin.ModelAdmin):
-    list_display = ["name", "movement_pattern", "tier", "featured", "rest_seconds"]
-    list_filter = ["movement_pattern", "tier", "featured", "equipment_links__equipment"]
+    list_display = ["name", "owner", "movement_pattern", "tier", "featured", "rest_seconds"]
+    list_filter = [
+        ("owner", admin.EmptyFieldListFilter),
+        "movement_pattern",
+        "tier",
+        "featured",
+        "equipment_links__equipment",
+    ]
     search_fields = ["name", "aliases", "form_notes"]
+    actions = [promote_to_global]
     inlines = [ExerciseEquipmentInline]
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from programs.access import importable_athletes, is_admin
+from programs.access import equipment_visible_to, importable_athletes, is_admin
 from programs.catalog.parse import LIMITS, size_over_limit
 from programs.catalog.schema import MAX_REPS, PROGRAM_NAME_MAX, SET_NOTES_MAX
 from programs.models import Equipment, MovementPattern
@@ -19,8 +19,15 @@ class ExerciseFilterForm(forms.Form):
         required=False, choices=[("", "Any movement"), *MovementPattern.choices]
     )
     equipment = forms.ModelChoiceField(
-        required=False, queryset=Equipment.objects.order_by("name"), empty_label="Any equipment"
+        required=False, queryset=Equipment.objects.none(), empty_label="Any equipment"
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only equipment this user may see: a coach's own never shows in another's picker.
+        field = self.fields["equipment"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = equipment_visible_to(user).order_by("name")
 
 
 class ProgramFilterForm(forms.Form):

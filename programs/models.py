@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -71,14 +72,57 @@ class WeekType(models.TextChoices):
     RACE = "race", "Race"
 
 
+def owned_by(owner_id: int | None, *, prefix: str = "") -> Q:
+    """The catalog rows a coach's work may use: the global ones and that coach's own
+    (`owner_id` None = the global ones only). `prefix` reaches the row through a relation."""
+    glob = Q(**{f"{prefix}owner__isnull": True})
+    return glob if owner_id is None else glob | Q(**{f"{prefix}owner_id": owner_id})
+
+
+def usable_for_athlete(athlete_id: int, *, prefix: str = "") -> Q:
+    """`owned_by` the athlete's coach, as a join (no query for the coach first): what the
+    generator may read and write for this athlete."""
+    glob = Q(**{f"{prefix}owner__isnull": True})
+    return glob | Q(**{f"{prefix}owner__coached_athletes__id": athlete_id})
+
+
+def _per_owner_unique(table: str) -> list[models.BaseConstraint]:
+    # A name is unique among the global rows and within each coach's own: two coaches may each
+    # have a "Box Jump" without clashing.
+    return [
+        models.UniqueConstraint(
+            Lower("name"), condition=Q(owner__isnull=True), name=f"{table}_global_name_ci_unique"
+        ),
+        models.UniqueConstraint(
+            "owner",
+            Lower("name"),
+            condition=Q(owner__isnull=False),
+            name=f"{table}_owner_name_ci_unique",
+        ),
+    ]
+
+
+def _owner(related_name: str) -> models.ForeignKey[Any, Any]:
+    # The coach whose import or form created the row (theirs and their athletes'); null =
+    # global, which only admins create.
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+    )
+
+
 class Equipment(models.Model):
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True, default="")
+    owner = _owner("own_equipment")
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "equipment"
-        constraints = [models.UniqueConstraint(Lower("name"), name="equipment_name_ci_unique")]
+        constraints = _per_owner_unique("equipment")
 
     def __str__(self) -> str:
         return self.name
@@ -102,10 +146,11 @@ class Exercise(models.Model):
     equipment = models.ManyToManyField(
         Equipment, through="ExerciseEquipment", related_name="exercises"
     )
+    owner = _owner("own_exercises")
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="exercise_name_ci_unique")]
+        constraints = _per_owner_unique("exercise")
         indexes = [models.Index(fields=["movement_pattern"], name="exercise_pattern_idx")]
 
     def __str__(self) -> str:

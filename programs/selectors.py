@@ -8,7 +8,12 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from programs.access import drafts_visible_to, programs_visible_to
+from programs.access import (
+    drafts_visible_to,
+    equipment_visible_to,
+    exercises_visible_to,
+    programs_visible_to,
+)
 from programs.catalog.preview import Preview, build_preview
 from programs.models import (
     Equipment,
@@ -25,9 +30,9 @@ EXERCISE_PAGE_LIMIT = 500
 
 
 def exercise_list(
-    *, query: str = "", pattern: str = "", equipment_id: int | None = None
+    *, user: Any, query: str = "", pattern: str = "", equipment_id: int | None = None
 ) -> QuerySet[Exercise]:
-    qs = Exercise.objects.prefetch_related(
+    qs = exercises_visible_to(user).prefetch_related(
         Prefetch(
             "equipment_links",
             queryset=ExerciseEquipment.objects.select_related("equipment").order_by(
@@ -45,13 +50,14 @@ def exercise_list(
     return qs.order_by("name").distinct()[:EXERCISE_PAGE_LIMIT]
 
 
-def equipment_all() -> QuerySet[Equipment]:
-    return Equipment.objects.order_by("name")
+def equipment_all(*, user: Any) -> QuerySet[Equipment]:
+    return equipment_visible_to(user).order_by("name")
 
 
 def exercise_detail(*, pk: int, user: Any) -> tuple[Exercise, list[ProgramTemplate]]:
     exercise = (
-        Exercise.objects.prefetch_related(
+        exercises_visible_to(user)
+        .prefetch_related(
             Prefetch(
                 "equipment_links",
                 queryset=ExerciseEquipment.objects.select_related("equipment").order_by(

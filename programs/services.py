@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from programs.access import catalog_owner
 from programs.catalog.matching import NEW, Decisions, propose_mapping
 from programs.catalog.parse import Issue, ParseResult, catalog_to_data, json_number, parse_catalog
 from programs.catalog.schema import PROGRAM_NAME_MAX, SET_NOTES_MAX, Catalog
@@ -27,6 +28,7 @@ from programs.models import (
     PrescribedSet,
     ProgramTemplate,
     ProgressionRule,
+    owned_by,
 )
 from replog.jsondata import copy_json
 
@@ -138,13 +140,16 @@ def catalog_import(
     start_date: dt.date | None = None,
     cycle_goal: str = "",
     role: str = "primary",
+    owner_id: int | None = None,
 ) -> ImportResult:
     """Write a validated catalog in one transaction, with bulk inserts.
 
     `mapping` comes from `MappingProposal.decide`. Existing equipment and exercises are reused
     as they are; new ones are created with the file's attributes. With `athlete`, the (single)
     program is owned by that athlete and becomes their active primary program; the previous one
-    ends with reason "replaced" (with `role="supplemental"` it runs beside it instead).
+    ends with reason "replaced" (with `role="supplemental"` it runs beside it instead). New
+    exercises and equipment belong to the athlete's coach (or `owner_id`, or the coach `by`);
+    only an admin's import without an athlete creates global ones.
     Raises CatalogImportError — and writes nothing — when anything is unresolved or the
     database changed under us.
     """
@@ -162,7 +167,8 @@ def catalog_import(
         raise CatalogImportError(["The program decisions do not match the catalog's programs."])
     try:
         with transaction.atomic():
-            result = _import(cat, mapping, athlete, start_date or _today(), cycle_goal, role)
+            owner = owner_id if owner_id is not None else catalog_owner(athlete=athlete, by=by)
+            result = _import(cat, mapping, athlete, start_date or _today(), cycle_goal, owner, role)
     except IntegrityError as exc:
         logger.warning("catalog import hit an integrity error: %s", exc)
         raise CatalogImportError(
@@ -185,6 +191,7 @@ def _import(
     athlete: Any,
     start_date: dt.date,
     cycle_goal: str,
+    owner_id: int | None,
     role: str = "primary",
 ) -> ImportResult:
     result = ImportResult(athlete_id=getattr(athlete, "pk", None))
@@ -209,9 +216,15 @@ def _import(
     if problems:
         raise CatalogImportError(problems)
 
-    found = set(Equipment.objects.filter(pk__in=set(eq_ids.values())).values_list("pk", flat=True))
+    # Only rows this catalog may use: a decision naming another coach's row "no longer exists".
+    usable = owned_by(owner_id)
+    found = set(
+        Equipment.objects.filter(usable, pk__in=set(eq_ids.values())).values_list("pk", flat=True)
+    )
     missing = [k for k, pk in eq_ids.items() if pk not in found]
-    found = set(Exercise.objects.filter(pk__in=set(ex_ids.values())).values_list("pk", flat=True))
+    found = set(
+        Exercise.objects.filter(usable, pk__in=set(ex_ids.values())).values_list("pk", flat=True)
+    )
     missing += [k for k, pk in ex_ids.items() if pk not in found]
     if missing:
         raise CatalogImportError(
@@ -224,7 +237,8 @@ def _import(
     for key in sorted(eq_create):
         item = eq_declared.get(key)
         name = item.name if item else _first_spelling_equipment(cat, key)
-        new_equipment.append(Equipment(name=name, description=item.description if item else ""))
+        description = item.description if item else ""
+        new_equipment.append(Equipment(name=name, description=description, owner_id=owner_id))
     for row in Equipment.objects.bulk_create(new_equipment):
         eq_ids[row.name.casefold()] = row.pk
     result.equipment_created = len(new_equipment)
@@ -236,7 +250,9 @@ def _import(
     for key in sorted(ex_create):
         ex = ex_declared.get(key)
         if ex is None:
-            new_exercises.append(Exercise(name=_first_spelling_exercise(cat, key)))
+            new_exercises.append(
+                Exercise(name=_first_spelling_exercise(cat, key), owner_id=owner_id)
+            )
             continue
         new_exercises.append(
             Exercise(
@@ -250,6 +266,7 @@ def _import(
                 movement_pattern=ex.movement_pattern or "",
                 primary_muscles=list(ex.primary_muscles),
                 secondary_muscles=list(ex.secondary_muscles),
+                owner_id=owner_id,
             )
         )
     links = []

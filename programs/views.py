@@ -75,7 +75,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 @require_GET
 @catalog_user_required
 def exercise_list(request: AuthedRequest) -> HttpResponse:
-    form = ExerciseFilterForm(request.GET or None)
+    form = ExerciseFilterForm(request.GET or None, user=request.user)
     filters: dict[str, Any] = {}
     if form.is_valid():
         equipment = form.cleaned_data.get("equipment")
@@ -84,7 +84,7 @@ def exercise_list(request: AuthedRequest) -> HttpResponse:
             "pattern": form.cleaned_data.get("pattern") or "",
             "equipment_id": equipment.pk if equipment else None,
         }
-    context = {"form": form, "exercises": list(select_exercises(**filters))}
+    context = {"form": form, "exercises": list(select_exercises(user=request.user, **filters))}
     template = "programs/exercise_list.html"
     if _is_htmx(request):
         template += "#results"

@@ -45,11 +45,14 @@ class Catalog:
     """Name → row lookups for the demo, loaded once (two queries)."""
 
     def __init__(self) -> None:
+        # The global catalog only: a coach's own "Back Squat" must not stand in for it.
         self.exercises = {
             e.name.lower(): e
-            for e in Exercise.objects.prefetch_related("equipment_links__equipment")
+            for e in Exercise.objects.filter(owner__isnull=True).prefetch_related(
+                "equipment_links__equipment"
+            )
         }
-        self.equipment = {e.name.lower(): e for e in Equipment.objects.all()}
+        self.equipment = {e.name.lower(): e for e in Equipment.objects.filter(owner__isnull=True)}
         self.templates = {
             t.name.lower(): t for t in ProgramTemplate.objects.filter(owner__isnull=True)
         }

@@ -57,12 +57,17 @@ def history_draft_create(
     )
 
 
+def _owner(draft: HistoryImportDraft) -> int | None:
+    # Names map into the athlete's coach's catalog, whoever uploaded the file.
+    return draft.athlete.coach_id
+
+
 def history_draft_choose(
     *, draft: HistoryImportDraft, choices: dict[str, str], merge_policy: str
 ) -> list[str]:
     """Keep the valid choices (key → "db:<id>" | "new"); returns a message per refused one."""
     parsed = ParsedHistory.from_dict(draft.parsed)
-    mp = map_names(parsed, coach=None).proposal
+    mp = map_names(parsed, coach=None, owner_id=_owner(draft)).proposal
     kept, refused = dict(draft.choices), []
     for key, value in choices.items():
         if not value:
@@ -119,9 +124,12 @@ class HistoryPreview:
 
 def history_preview(draft: HistoryImportDraft) -> HistoryPreview:
     parsed = ParsedHistory.from_dict(draft.parsed)
-    mapping = map_names(parsed, coach=draft.created_by, choices=draft.choices)
+    owner_id = _owner(draft)
+    mapping = map_names(parsed, coach=draft.created_by, owner_id=owner_id, choices=draft.choices)
     data = catalog_to_data(names_catalog(parsed))
-    preview = build_preview(data=data, overrides={"exercise": mapping.choices}, rename_clashes=True)
+    preview = build_preview(
+        data=data, overrides={"exercise": mapping.choices}, rename_clashes=True, owner_id=owner_id
+    )
     uses = Counter(name_key(r.exercise) for r in parsed.rows)
     imported = WorkoutSet.objects.filter(workout__athlete=draft.athlete).exclude(import_key="")
     done = len(set(set_keys(parsed.rows)) & set(imported.values_list("import_key", flat=True)))

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from athletes.history.rows import ParsedHistory, Problem
@@ -104,11 +105,13 @@ def map_names(
     parsed: ParsedHistory,
     *,
     coach: User | None,
+    owner_id: int | None,
     choices: dict[str, str] | None = None,
     create_missing: bool = False,
 ) -> NameMapping:
+    """`owner_id`: the athlete's coach, whose catalog (with the global one) names map into."""
     catalog = names_catalog(parsed)
-    mp = propose_mapping(catalog)
+    mp = propose_mapping(catalog, owner_id=owner_id)
     keys = [p.key for p in mp.exercises]
     merged = {**remembered(coach, keys), **(choices or {})}
     overrides: dict[str, Any] = {"exercise": merged}
@@ -124,7 +127,7 @@ def _target(decisions: dict[str, str], key: str) -> str:
     return decisions[value[5:]] if value.startswith("file:") else value
 
 
-def exercise_ids(mapping: NameMapping, *, by: Any) -> dict[str, int]:
+def exercise_ids(mapping: NameMapping, *, by: Any, owner_id: int | None) -> dict[str, int]:
     """name key → exercise id; creates the exercises decided "new" through the catalog import
     (declared ones with their attributes and equipment). Call inside the import's transaction."""
     decided = mapping.decisions.exercise
@@ -132,10 +135,15 @@ def exercise_ids(mapping: NameMapping, *, by: Any) -> dict[str, int]:
     create = sorted({key for key, value in targets.items() if value == NEW})
     if create:
         catalog_import(
-            catalog=_creation_catalog(mapping, create), mapping=_creation(mapping, create), by=by
+            catalog=_creation_catalog(mapping, create),
+            mapping=_creation(mapping, create),
+            by=by,
+            owner_id=owner_id,
         )
     ids = {key: int(value[3:]) for key, value in targets.items() if value.startswith("db:")}
-    created = Exercise.objects.annotate(key=Lower("name")).filter(key__in=create)
+    # Names are unique per owner only: the rows just created are the ones of this owner.
+    mine = Q(owner_id=owner_id) if owner_id is not None else Q(owner__isnull=True)
+    created = Exercise.objects.annotate(key=Lower("name")).filter(mine, key__in=create)
     ids.update({row.name.casefold(): row.pk for row in created})
     return ids
 

@@ -111,14 +111,17 @@ def history_import(
     problems = [str(p) for p in parsed.problems + name_problems(parsed)]
     if problems:
         raise HistoryImportError(problems)
-    mapping = map_names(parsed, coach=by, choices=choices, create_missing=create_missing)
+    owner_id = athlete.coach_id
+    mapping = map_names(
+        parsed, coach=by, owner_id=owner_id, choices=choices, create_missing=create_missing
+    )
     result = HistoryResult(dry_run=dry_run, warnings=[str(w) for w in parsed.warnings])
     _count_names(mapping, result)
     if mapping.unresolved:
         raise HistoryImportError(mapping.unresolved)
     try:
         with transaction.atomic():
-            ids = exercise_ids(mapping, by=by)
+            ids = exercise_ids(mapping, by=by, owner_id=owner_id)
             created = _write(athlete, parsed, ids, merge_policy, result)
             write_extras(athlete, parsed, ids, created, result)
             remember_choices(mapping, coach=by, ids=ids)

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from programs.catalog.parse import FRACTION_MAX, PERCENT_MAX, PERCENT_MIN, json_number
+from programs.catalog.setshape import AMRAP_REP_TYPES, REP_BOUNDS
 
 if TYPE_CHECKING:
     pass
@@ -17,12 +18,9 @@ if TYPE_CHECKING:
 class Limits:
     """Every bound a draft is held to."""
 
-    # reps by rep type: (min, max); null reps = AMRAP, allowed for "reps" and "each_side" only.
-    reps: tuple[tuple[str, int, int], ...] = (
-        ("reps", 1, 100),
-        ("each_side", 1, 100),
-        ("seconds", 1, 3_600),
-        ("distance", 1, 10_000),  # metres
+    # reps by rep type: (min, max), the importer's own table (programs.catalog.setshape).
+    reps: tuple[tuple[str, int, int], ...] = tuple(
+        (kind, low, high) for kind, (low, high) in REP_BOUNDS.items()
     )
     percent_min: Decimal = PERCENT_MIN
     percent_max: Decimal = PERCENT_MAX
@@ -105,7 +103,7 @@ LIMITS = Limits()
 
 _YOUTH = "youth"
 _FOUNDATIONAL = "foundational"
-_LOADED_REP_TYPES = ("reps", "each_side")
+_LOADED_REP_TYPES = AMRAP_REP_TYPES
 
 
 @dataclass

@@ -18,6 +18,7 @@ from generation.constraints.common import (
 )
 from generation.constraints.state import Enforcement
 from programs.catalog.parse import json_number
+from programs.catalog.setshape import reps_problem
 
 if TYPE_CHECKING:
     pass
@@ -134,19 +135,11 @@ def check_bounds(e: Enforcement, rows: list[dict[str, Any]], program: dict[str, 
             )
             continue
         reps = row.get("reps")
-        low, high = t.rep_bounds(str(rep_type))
-        if reps is None:
-            if rep_type not in _LOADED_REP_TYPES:
-                e.errors.append(
-                    f"{where}: reps is null (AMRAP) on a {rep_type} set; give the "
-                    f"{'seconds' if rep_type == 'seconds' else 'metres'}."
-                )
-        elif isinstance(reps, bool) or not isinstance(reps, int):
+        if reps is not None and (isinstance(reps, bool) or not isinstance(reps, int)):
             e.errors.append(f"{where}: reps must be a whole number or null (AMRAP).")
-        elif not low <= reps <= high:
-            e.errors.append(
-                f"{where}: reps {reps} is outside {low}–{high} for rep type {rep_type}."
-            )
+        elif (problem := reps_problem(reps, rep_type)) is not None:
+            # The importer's own rule: a program it accepted is never refused here.
+            e.errors.append(f"{where}: {problem}.")
         for field_name in ("percentage", "absolute_weight", "target_rpe"):
             try:
                 _dec(row.get(field_name))

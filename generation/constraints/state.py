@@ -57,18 +57,22 @@ class Enforcement:
                     self.flags[part].append(flag)
 
     def _load_catalog(self) -> None:
-        from programs.models import Exercise, ExerciseEquipment
+        from programs.models import Exercise, ExerciseEquipment, usable_for_athlete
 
+        # The global catalog and the athlete's coach's own, never another coach's.
+        athlete_id = self.packet.meta.athlete_id
+        links = ExerciseEquipment.objects.filter(
+            usable_for_athlete(athlete_id, prefix="exercise__"), optional=False
+        )
         required: dict[int, list[str]] = defaultdict(list)
-        for ex_id, eq_name in ExerciseEquipment.objects.filter(optional=False).values_list(
-            "exercise_id", "equipment__name"
-        ):
+        for ex_id, eq_name in links.values_list("exercise_id", "equipment__name"):
             required[ex_id].append(eq_name)
         self.catalog: dict[str, _Exercise] = {}
         self.exact: dict[str, str] = {}  # name or alias (casefold) → catalog name (casefold)
         aliases_of: list[tuple[str, list[str]]] = []
         entries: list[tuple[str, str, list[str]]] = []
-        for ex_id, name, pattern, tier, aliases in Exercise.objects.order_by("name").values_list(
+        visible = Exercise.objects.filter(usable_for_athlete(athlete_id))
+        for ex_id, name, pattern, tier, aliases in visible.order_by("name").values_list(
             "id", "name", "movement_pattern", "tier", "aliases"
         ):
             key = name.casefold()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from athletes.models import Athlete, AthleteEquipment
 from generation.packet.models import Catalog
-from programs.models import Exercise, ExerciseEquipment
+from programs.models import Exercise, ExerciseEquipment, usable_for_athlete
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,11 @@ def load_catalog(athlete: Athlete) -> CatalogData:
         .values_list("equipment_id", "equipment__name")
     )
     required: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for ex_id, eq_id, eq_name in ExerciseEquipment.objects.filter(optional=False).values_list(
+    # The global catalog and the athlete's coach's own, never another coach's.
+    links = ExerciseEquipment.objects.filter(
+        usable_for_athlete(athlete.pk, prefix="exercise__"), optional=False
+    )
+    for ex_id, eq_id, eq_name in links.values_list(
         "exercise_id", "equipment_id", "equipment__name"
     ):
         required[ex_id].append((eq_id, eq_name))
@@ -34,7 +38,8 @@ def load_catalog(athlete: Athlete) -> CatalogData:
     missing: Counter[str] = Counter()
     filtered_out = 0
     names: list[str] = []
-    for ex_id, name, pattern, tier, aliases in Exercise.objects.order_by("name").values_list(
+    visible = Exercise.objects.filter(usable_for_athlete(athlete.pk))
+    for ex_id, name, pattern, tier, aliases in visible.order_by("name").values_list(
         "id", "name", "movement_pattern", "tier", "aliases"
     ):
         names.append(name)

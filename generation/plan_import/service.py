@@ -25,6 +25,7 @@ from django.utils import timezone
 from generation.llm import LLMConfig, LLMError
 from generation.plan_import.llm_parser import LLMRead, llm_read
 from generation.plan_import.models import PlanImportLog, PlanParser
+from programs.access import catalog_owner
 from programs.catalog.matching import propose_mapping
 from programs.catalog.parse import parse_catalog
 from programs.catalog.plaintext import (
@@ -122,12 +123,15 @@ def _has_text(entry: Entry) -> bool:
     return entry.why not in ("blank line", "table rule", "decoration only")
 
 
-def _confident_lines(plan: PlanText, data: dict[str, Any]) -> list[dict[str, Any]]:
+def _confident_lines(
+    plan: PlanText, data: dict[str, Any], *, owner_id: int | None
+) -> list[dict[str, Any]]:
     """Per-line fates with the matcher's confidence for each exercise name, as proposed."""
     parsed = parse_catalog(data)
     proposals = {}
     if parsed.catalog is not None:
-        proposals = {p.key: p for p in propose_mapping(parsed.catalog).exercises}
+        mapping = propose_mapping(parsed.catalog, owner_id=owner_id)
+        proposals = {p.key: p for p in mapping.exercises}
     out = []
     for entry in plan.entries:
         row = entry.as_dict()
@@ -156,7 +160,8 @@ def plan_import_parse(
     outcome = PlanImportOutcome(read_plan(text), {}, [])
     usage = _read_with_llm(outcome, parser, config, by)
     outcome.catalog = to_catalog(outcome.plan, name=name.strip(), unit=_unit())
-    outcome.lines = _confident_lines(outcome.plan, outcome.catalog)
+    owner_id = catalog_owner(athlete=athlete, by=by)
+    outcome.lines = _confident_lines(outcome.plan, outcome.catalog, owner_id=owner_id)
     if not dry_run:
         ms = int((time.monotonic() - started) * 1000)
         outcome.log = _log(outcome, text, by=by, athlete=athlete, parser=parser, usage=usage, ms=ms)

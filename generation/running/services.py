@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 
 
 def running_exercises_ensure() -> None:
-    """The run exercises a plan prescribes are in the catalog (a draft never creates any)."""
+    """The run exercises a plan prescribes are in the global catalog (a draft never creates
+    any); a coach's own exercise of the same name is not theirs to replace for everyone."""
     with transaction.atomic():
         for name in EXERCISE_NAMES.values():
-            if not Exercise.objects.filter(name__iexact=name).exists():
+            if not Exercise.objects.filter(name__iexact=name, owner__isnull=True).exists():
                 Exercise.objects.create(name=name, movement_pattern=MovementPattern.RUN)
 
 

@@ -16,7 +16,7 @@ from generation.constraints.injury_map import high_risk_for
 from generation.engines.rules import swap_order
 from generation.models import WORKING_STATUSES, GenerationRun, RunStatus
 from generation.packet import Packet
-from programs.models import Exercise, ExerciseEquipment, ProgramTemplate
+from programs.models import Exercise, ExerciseEquipment, ProgramTemplate, usable_for_athlete
 
 # The history and review lists never need the large audit fields; loading them would make a
 # long history page slow for no reason.
@@ -73,7 +73,8 @@ def exercises_available_to(athlete: Athlete) -> QuerySet[Exercise]:
     missing = ExerciseEquipment.objects.filter(exercise=OuterRef("pk"), optional=False).exclude(
         equipment_id__in=owned
     )
-    return Exercise.objects.filter(~Exists(missing)).order_by("name")
+    usable = usable_for_athlete(athlete.pk)
+    return Exercise.objects.filter(usable, ~Exists(missing)).order_by("name")
 
 
 def swap_choices(
@@ -90,7 +91,9 @@ def swap_choices(
     current = next((e for e in available if e.name.casefold() == key), None)
     if current is None:
         current = (
-            Exercise.objects.filter(name__iexact=exercise_name.strip())
+            Exercise.objects.filter(
+                usable_for_athlete(athlete.pk), name__iexact=exercise_name.strip()
+            )
             .only("pk", "name", "movement_pattern")
             .first()
         )

@@ -81,7 +81,7 @@ def session_adjust(request: AuthedRequest, athlete_pk: int) -> HttpResponse:
 def session_log(request: AuthedRequest, athlete_pk: int, adjustment_pk: int) -> HttpResponse:
     athlete = athlete_for_adjusting(request.user, athlete_pk)
     record = _record_for(athlete, adjustment_pk)
-    choices = exercise_choices()
+    choices = exercise_choices(athlete)
     if request.method == "GET":
         entry = entry_from_adjustment(record, exercise_choices=choices)
         return _log_page(request, athlete, entry, record)

@@ -120,7 +120,7 @@ def catalog_export(
     programs: Iterable[ProgramTemplate] | QuerySet[ProgramTemplate] | None = None,
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """The whole global catalog (programs=None: every equipment item, exercise and global
+    """The whole global catalog (programs=None: every global equipment item, exercise and
     program), or the given programs with just the exercises and equipment they use — a
     self-contained file that imports into an empty database."""
     links = Prefetch(
@@ -128,8 +128,9 @@ def catalog_export(
     )
     if programs is None:
         templates = _programs_query(ProgramTemplate.objects.filter(owner__isnull=True))
-        exercises = list(Exercise.objects.prefetch_related(links))
-        equipment = list(Equipment.objects.all())
+        # The global catalog only: a coach's own rows are theirs, not everyone's to download.
+        exercises = list(Exercise.objects.filter(owner__isnull=True).prefetch_related(links))
+        equipment = list(Equipment.objects.filter(owner__isnull=True))
     else:
         templates = _programs_query(programs)
         used = {s.exercise_id for t in templates for s in t.sets.all()} | {

@@ -333,6 +333,7 @@ def build_preview(
     athlete_id: int | None = None,
     create_missing: bool = False,
     rename_clashes: bool = False,
+    owner_id: int | None = None,
 ) -> Preview:
     """`data` is the catalog to show (with any set edits applied); `edited` says which fields of
     which sets ("p:s") were changed; `stored_warnings` are the warnings of the original upload,
@@ -343,7 +344,7 @@ def build_preview(
             "build_preview needs a valid catalog: " + "; ".join(map(str, parsed.errors))
         )
     catalog = parsed.catalog
-    mp = propose_mapping(catalog, athlete_id=athlete_id)
+    mp = propose_mapping(catalog, athlete_id=athlete_id, owner_id=owner_id)
     overrides = overrides or {}
     decisions = mp.decide(overrides, create_missing=create_missing, rename_clashes=rename_clashes)
 

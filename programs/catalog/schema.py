@@ -28,8 +28,10 @@ from pydantic import (
     Field,
     SerializerFunctionWrapHandler,
     model_serializer,
+    model_validator,
 )
 
+from programs.catalog.setshape import reps_problem
 from programs.models import Audience, MovementPattern, MuscleGroup, RepType, Tier, WeekType
 from replog.text import clean_name, clean_text
 from settings_app.registry import MUSCLE_GROUPS
@@ -272,6 +274,14 @@ class PrescribedSetItem(_Lenient):
     sort_order: Annotated[WholeNumber, Field(ge=-MAX_SORT_ORDER, le=MAX_SORT_ORDER)] = 0
     notes: SetNotes = ""
     target_rpe: Annotated[Number | None, Field(ge=1, le=10)] = None
+
+    @model_validator(mode="after")
+    def _reps_fit_rep_type(self) -> PrescribedSetItem:
+        # The generator's rule: what it could not read back is refused here, at import.
+        problem = reps_problem(self.reps, str(self.rep_type))
+        if problem is not None:
+            raise ValueError(problem)
+        return self
 
 
 class ProgressionRuleItem(_Lenient):

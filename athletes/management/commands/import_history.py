@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import F
 
 from athletes.history.detect import parse_history
 from athletes.history.extras import installation_unit
@@ -21,7 +22,7 @@ from athletes.history.rows import FORMATS, MAX_FILE_BYTES, HistoryFileError
 from athletes.history.service import HistoryImportError, history_import
 from athletes.models import Athlete
 from programs.catalog.matching import NEW
-from programs.models import Exercise
+from programs.models import Exercise, owned_by
 
 
 class Command(BaseCommand):
@@ -84,7 +85,7 @@ class Command(BaseCommand):
             result = history_import(
                 athlete=athlete,
                 parsed=parsed,
-                choices=self._choices(options["map"]),
+                choices=self._choices(options["map"], athlete.coach_id),
                 merge_policy=options["policy"] or "merge",
                 by=athlete.coach,
                 create_missing=options["create_missing"],
@@ -109,7 +110,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from exc
 
-    def _choices(self, pairs: list[str]) -> dict[str, str]:
+    def _choices(self, pairs: list[str], coach_id: int | None) -> dict[str, str]:
         choices = {}
         for pair in pairs:
             old, sep, new = (part.strip() for part in pair.partition("="))
@@ -118,7 +119,9 @@ class Command(BaseCommand):
             if new.casefold() == NEW:
                 choices[name_key(old)] = NEW
                 continue
-            row = Exercise.objects.filter(name__iexact=new).first()
+            # The athlete's coach's own exercise first, then the global one of that name.
+            visible = Exercise.objects.filter(owned_by(coach_id), name__iexact=new)
+            row = visible.order_by(F("owner_id").asc(nulls_last=True)).first()
             if row is None:
                 raise CommandError(f"--map {pair!r}: no exercise named {new!r}")
             choices[name_key(old)] = f"db:{row.pk}"

@@ -13,6 +13,7 @@ from generation.engines.rules.thresholds import Thresholds
 from programs.models import (
     Exercise,
     ExerciseEquipment,
+    usable_for_athlete,
 )
 
 if TYPE_CHECKING:
@@ -65,13 +66,17 @@ def load_catalog(ctx: Drafting) -> dict[str, Ex]:
                     "" if tier == "general" else tier,
                     name,
                 )
+    # The global catalog and the athlete's coach's own, never another coach's.
+    athlete_id = ctx.packet.meta.athlete_id
+    links = ExerciseEquipment.objects.filter(
+        usable_for_athlete(athlete_id, prefix="exercise__"), optional=False
+    )
     needs: dict[int, list[str]] = defaultdict(list)
-    for ex_id, equipment in ExerciseEquipment.objects.filter(optional=False).values_list(
-        "exercise_id", "equipment__name"
-    ):
+    for ex_id, equipment in links.values_list("exercise_id", "equipment__name"):
         needs[ex_id].append(equipment)
     out: dict[str, Ex] = {}
-    for ex_id, name, pattern, tier in Exercise.objects.order_by("name").values_list(
+    visible = Exercise.objects.filter(usable_for_athlete(athlete_id))
+    for ex_id, name, pattern, tier in visible.order_by("name").values_list(
         "id", "name", "movement_pattern", "tier"
     ):
         key = name.casefold()

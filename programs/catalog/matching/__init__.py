@@ -31,6 +31,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from programs.access import catalog_owner_of_athlete
 from programs.catalog.matching.names import (
     ALTERNATIVE_FLOOR,
     ALTERNATIVES,
@@ -179,10 +180,15 @@ class MappingProposal:
         *,
         athlete_id: int | None = None,
         thresholds: Thresholds | None = None,
+        owner_id: int | None = None,
     ) -> None:
         self.catalog = catalog
         self.athlete_id = athlete_id
-        self.matcher = NameMatcher(thresholds or Thresholds.from_settings())
+        # An athlete's import matches in their coach's catalog; without one, the caller says.
+        if owner_id is None and athlete_id is not None:
+            owner_id = catalog_owner_of_athlete(athlete_id)
+        self.owner_id = owner_id
+        self.matcher = NameMatcher(thresholds or Thresholds.from_settings(), owner_id=owner_id)
         self.thresholds = self.matcher.thresholds
         self.db = self.matcher.db
         self.file = self.matcher.file
@@ -391,6 +397,10 @@ def free_name(name: str, taken: set[str]) -> str:
 
 
 def propose_mapping(
-    catalog: Catalog, *, athlete_id: int | None = None, thresholds: Thresholds | None = None
+    catalog: Catalog,
+    *,
+    athlete_id: int | None = None,
+    thresholds: Thresholds | None = None,
+    owner_id: int | None = None,
 ) -> MappingProposal:
-    return MappingProposal(catalog, athlete_id=athlete_id, thresholds=thresholds)
+    return MappingProposal(catalog, athlete_id=athlete_id, thresholds=thresholds, owner_id=owner_id)

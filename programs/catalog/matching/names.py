@@ -34,7 +34,7 @@ from programs.catalog.matching.synonyms import (
     EQUIPMENT_SYNONYMS,
     LOADING_EQUIPMENT,
 )
-from programs.models import Equipment, Exercise
+from programs.models import Equipment, Exercise, owned_by
 from settings_app.resolution import get_setting
 
 Kind = Literal["equipment", "exercise"]
@@ -89,22 +89,26 @@ class Thresholds:
         return Level.NONE
 
 
-def database_indexes() -> dict[Kind, NameIndex]:
-    """The equipment and exercise names of the database, indexed (two queries). Equipment gets
-    its synonyms as aliases ("Power Rack" is the Squat Rack); exercises carry their equipment,
-    which their names may leave out."""
-    equipment = Equipment.objects.order_by("pk").values_list("pk", "name")
+def database_indexes(owner_id: int | None = None) -> dict[Kind, NameIndex]:
+    """The equipment and exercise names of the database a coach may use (the global ones and
+    `owner_id`'s own; never another coach's), indexed (two queries). Equipment gets its synonyms
+    as aliases ("Power Rack" is the Squat Rack); exercises carry their equipment, which their
+    names may leave out."""
+    equipment = (
+        Equipment.objects.filter(owned_by(owner_id)).order_by("pk").values_list("pk", "name")
+    )
     return {
         "equipment": shared_index(
             (f"db:{pk}", name, equipment_synonyms(name)) for pk, name in equipment
         ),
-        "exercise": shared_index(_exercise_entries()),
+        "exercise": shared_index(_exercise_entries(owner_id)),
     }
 
 
-def _exercise_entries() -> list[tuple[str, str, list[str], list[str]]]:
+def _exercise_entries(owner_id: int | None) -> list[tuple[str, str, list[str], list[str]]]:
     # One row per exercise and piece of its equipment (a left join): one query, not two.
-    rows = Exercise.objects.order_by("pk", "equipment_links__pk").values_list(
+    visible = Exercise.objects.filter(owned_by(owner_id))
+    rows = visible.order_by("pk", "equipment_links__pk").values_list(
         "pk", "name", "aliases", "equipment_links__equipment__name"
     )
     entries: dict[int, tuple[str, str, list[str], list[str]]] = {}
@@ -150,12 +154,18 @@ class NameMatcher:
     proposed. Built once per import: two queries, then nothing per name."""
 
     thresholds: Thresholds
-    db: dict[Kind, NameIndex] = field(default_factory=lambda: database_indexes())
+    # Whose catalog is matched against: the global rows plus this coach's own.
+    owner_id: int | None = None
+    db: dict[Kind, NameIndex] = field(default_factory=dict)
     file: dict[Kind, NameIndex] = field(
         default_factory=lambda: {"equipment": NameIndex(), "exercise": NameIndex()}
     )
     # What a file says a declared exercise is done with, by key.
     declared_equipment: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.db:
+            self.db = database_indexes(self.owner_id)
 
     def propose(
         self, kind: Kind, key: str, name: str, *, declared: bool = False, uses: int = 0
@@ -259,9 +269,13 @@ def _canonical_first(index: NameIndex, name: str, ranked: list[Candidate]) -> li
 
 
 def match_names(
-    names: Iterable[str], *, kind: Kind = "exercise", thresholds: Thresholds | None = None
+    names: Iterable[str],
+    *,
+    kind: Kind = "exercise",
+    thresholds: Thresholds | None = None,
+    owner_id: int | None = None,
 ) -> list[Proposal]:
     """Proposals for names read from anywhere (a pasted plan, a workout log): each is mapped
     only onto the same exercise, otherwise offered suggestions. Two queries in all."""
-    matcher = NameMatcher(thresholds or Thresholds.from_settings())
+    matcher = NameMatcher(thresholds or Thresholds.from_settings(), owner_id=owner_id)
     return [matcher.propose(kind, name.casefold(), name) for name in names]

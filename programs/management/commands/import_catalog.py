@@ -7,10 +7,13 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import F
 
+from programs.access import catalog_owner
 from programs.catalog.matching import NEW
 from programs.catalog.parse import LIMITS, parse_catalog, size_over_limit
 from programs.catalog.preview import build_preview
+from programs.models import owned_by
 from programs.services import CatalogImportError, catalog_import
 
 
@@ -65,7 +68,8 @@ class Command(BaseCommand):
                     f"{len(parsed.catalog.programs)}."
                 )
 
-        overrides = self._overrides(parsed.data, options["map"])
+        owner_id = catalog_owner(athlete=athlete)
+        overrides = self._overrides(parsed.data, options["map"], owner_id)
         preview = build_preview(
             data=parsed.data,
             overrides=overrides,
@@ -113,7 +117,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from exc
 
-    def _overrides(self, data: dict[str, Any], pairs: list[str]) -> dict[str, Any]:
+    def _overrides(
+        self, data: dict[str, Any], pairs: list[str], owner_id: int | None
+    ) -> dict[str, Any]:
         if not pairs:
             return {}
         exercise_model = apps.get_model("programs", "Exercise")
@@ -134,7 +140,9 @@ class Command(BaseCommand):
                 continue
             found = False
             for kind, model in (("exercise", exercise_model), ("equipment", equipment_model)):
-                row = model.objects.filter(name__iexact=new).first()
+                # Only a row this import may use: global, or the athlete's coach's own.
+                usable = model.objects.filter(owned_by(owner_id), name__iexact=new)
+                row = usable.order_by(F("owner_id").asc(nulls_last=True)).first()
                 if row is not None:
                     overrides[kind][old.casefold()] = f"db:{row.pk}"
                     found = True
