@@ -236,6 +236,19 @@ REGISTRY: tuple[Setting, ...] = (
         max_value=1_048_576,
     ),
     Setting(
+        "llm.prompt_token_budget",
+        Kind.INT,
+        6000,
+        "LLM",
+        "Whole prompt token budget",
+        "Size limit of everything sent in a generation's first call (rules, answer format, "
+        "request, athlete packet); the packet gets what the rest leaves and summarises older "
+        "data to fit.",
+        env_var="REPLOG_LLM_PROMPT_TOKEN_BUDGET",
+        min_value=2000,
+        max_value=1_000_000,
+    ),
+    Setting(
         "llm.system_prompt_override",
         Kind.TEXTAREA,
         "",
