@@ -36,7 +36,13 @@ def prompt_dict(packet: Packet) -> dict[str, Any]:
     for exercise in data.get("exercises", []):
         _exercise(exercise)
     if "other_exercises" in data:
-        data["other_exercises"] = [_other(e) for e in data["other_exercises"]]
+        data["other_exercises"] = _others(data["other_exercises"])
+    for key in ("supplemental_programs", "prior_programs"):
+        if key in data:
+            data[key] = [_other_program(p) for p in data[key]]
+    _adherence(data["adherence"])
+    if "body_weight" in data:
+        _body_weight(data["body_weight"])
     _notes(data["notes"])
     return data
 
@@ -46,7 +52,7 @@ def _meta(meta: dict[str, Any]) -> None:
         meta.pop(key, None)
     if meta.get("trimmed"):
         # Each step summarises more than the one before: the last says how far it went.
-        meta["trimmed"] = "older data summarised: " + "; ".join(meta["trimmed"])
+        meta["trimmed"] = f"older data summarised, down to: {meta['trimmed'][-1]}"
 
 
 def _catalog(catalog: dict[str, Any], *, tiered: bool) -> dict[str, Any]:
@@ -58,10 +64,10 @@ def _catalog(catalog: dict[str, Any], *, tiered: bool) -> dict[str, Any]:
             available[pattern] = {tier: ", ".join(names) for tier, names in tiers.items()}
         else:
             available[pattern] = ", ".join(sorted(n for names in tiers.values() for n in names))
+    # What the athlete lacks is for the coach (the panel); the model needs what they can do.
     out = {"available": available, "available_count": catalog["available_count"]}
-    # The reason restates missing_equipment, which lists every item with its count.
-    if catalog.get("missing_equipment"):
-        out["missing_equipment"] = catalog["missing_equipment"]
+    if catalog.get("filtered_out_count"):
+        out["filtered_out_count"] = catalog["filtered_out_count"]
     return out
 
 
@@ -78,22 +84,70 @@ def _exercise(exercise: dict[str, Any]) -> None:
         del exercise["plateau"]
     if "tm_history" in exercise:
         exercise["tm_history"] = ", ".join(f"{d} {v}" for d, v in exercise["tm_history"])
+    # Said by what is shown: the count not shown is sessions less those listed; the last date
+    # is the first listed session's.
+    exercise.pop("older_sessions_not_shown", None)
+    recent = exercise.get("recent_sessions", [])
+    if recent and exercise.get("last_date") == recent[0]["date"]:
+        del exercise["last_date"]
     exercise["recent_sessions"] = [
         f"{s['date']} {s['sets']}" + (f" RPE{s['rpe']}" if "rpe" in s else "")
         for s in exercise.get("recent_sessions", [])
     ]
-    for key in ("rpe_trend", "volume_trend"):
-        exercise[key] = _trend(exercise[key])
+    for key, window in (("rpe_trend", stats.RPE_TREND_SESSIONS),
+                        ("volume_trend", stats.VOLUME_TREND_WEEKS)):  # fmt: skip
+        exercise[key] = _trend(exercise[key], window)
+    if "completion" in exercise:
+        exercise["completion"] = _completion(exercise["completion"])
 
 
-def _trend(trend: dict[str, Any]) -> str:
+def _completion(c: dict[str, Any]) -> str:
+    rate = f"{c['rate_pct']} %: " if "rate_pct" in c else ""
+    extra = f", {c['extra_sets']} extra" if c.get("extra_sets") else ""
+    skipped = f", {c['sessions_skipped']} skipped" if c.get("sessions_skipped") else ""
+    return (
+        f"{rate}{c['logged_sets']}/{c['prescribed_sets']} sets{extra} in {c['sessions']} "
+        f"sessions{skipped}"
+    )
+
+
+def _trend(trend: dict[str, Any], window: int) -> str:
+    """'rising +0.17', with '(5 points)' only when fewer than the full window."""
     slope = f" {trend['slope']:+g}" if "slope" in trend else ""
-    return f"{trend['direction']}{slope} ({trend['points']} points)"
+    points = f" ({trend['points']} points)" if trend["points"] != window else ""
+    return f"{trend['direction']}{slope}{points}"
 
 
-def _other(exercise: dict[str, Any]) -> str:
-    current = ", in current program" if exercise.get("in_current_program") else ""
-    return f"{exercise['name']} ({exercise['sessions']} sessions{current})"
+def _others(exercises: list[dict[str, Any]]) -> dict[str, str]:
+    """Name (sessions logged), those of the current program apart."""
+    out: dict[str, list[str]] = {}
+    for e in exercises:
+        group = "in_current_program" if e.get("in_current_program") else "not_in_program"
+        out.setdefault(group, []).append(f"{e['name']} ({e['sessions']})")
+    return {group: ", ".join(names) for group, names in out.items()}
+
+
+def _other_program(p: dict[str, Any]) -> str:
+    ended = f" to {p['end_date']}" if "end_date" in p else ""
+    how = f", {p['ended']}" if p.get("ended") else ""
+    return (
+        f"{p['name']} ({p['role']}, {p['start_date']}{ended}{how}, "
+        f"{p.get('sessions_logged', 0)} sessions logged)"
+    )
+
+
+def _adherence(adherence: dict[str, Any]) -> None:
+    adherence["missed_weeks"] = [
+        f"{w['week']} {w['logged']}/{w['prescribed']}"
+        + (": " + " | ".join(w["reasons"]) if w.get("reasons") else "")
+        for w in adherence.get("missed_weeks", [])
+    ]
+
+
+def _body_weight(body_weight: dict[str, Any]) -> None:
+    series = body_weight.get("series", [])
+    if series and body_weight.get("latest") == series[-1]:
+        del body_weight["latest"]  # the series ends with it
 
 
 def _notes(notes: dict[str, Any]) -> None:
@@ -113,21 +167,16 @@ def packet_key() -> str:
     """How to read the packet, said once in the system message rather than in every packet."""
     return (
         "# Reading the packet\n"
-        f"- e1RM = weight × (1 + reps / 30) (Epley). avg_rpe and rpe_trend: the last "
-        f"{stats.RPE_TREND_SESSIONS} sessions; a trend is 'direction slope (points)', the "
-        f"least-squares slope, per session for RPE (rising ≥ {stats.RPE_TREND_THRESHOLD}), for "
-        f"volume in % of the mean week over the last {stats.VOLUME_TREND_WEEKS} full weeks (rising "
-        f"≥ {stats.VOLUME_TREND_THRESHOLD_PCT:g}); under {stats.MIN_TREND_POINTS} points: "
-        "insufficient data.\n"
-        "- volume: per week from Monday; tonnage = reps × weight (each-side sets × 2).\n"
-        f"- completion: sets logged / prescribed in sessions logged against the program, last "
-        f"{stats.ADHERENCE_WEEKS} weeks (a same-pattern swap counts); adherence: workouts vs "
-        "program days per week, extra sessions do not offset a miss; streak = weeks met in a row."
-        f"\n- plateau: TM (else top weight) flat over the last {stats.PLATEAU_SESSIONS} sessions "
-        f"while RPE rises. body_weight: slope of the last {stats.BODY_WEIGHT_TREND_DAYS} days per "
-        f"month, rapid above {stats.BODY_WEIGHT_RAPID_PCT:g} % of body weight a month.\n"
-        "- Sets are written '3×5@75%' (sets × reps @ % of the training max; several loads "
-        "'75/80/85%'), @BW bodyweight, /side each side, s seconds, m metres; loads without % are "
-        "in profile.weight_unit. health_flags: notes naming an injury word or a sided body part; "
-        "a flag without text is the note of that date and source above."
+        "e1RM = weight × (1 + reps / 30). Trends: 'direction slope', least-squares ('(n points)' "
+        "when short of the window), "
+        f"RPE per session over the last {stats.RPE_TREND_SESSIONS} sessions (rising ≥ "
+        f"{stats.RPE_TREND_THRESHOLD}; avg_rpe over the same sessions), volume in % of the mean "
+        f"week over {stats.VOLUME_TREND_WEEKS} full weeks (rising ≥ "
+        f"{stats.VOLUME_TREND_THRESHOLD_PCT:g}). Weeks start on Monday; tonnage = reps × weight. "
+        f"completion = sets logged / prescribed, adherence = workouts / program days, both over "
+        f"{stats.ADHERENCE_WEEKS} weeks. plateau: TM flat over {stats.PLATEAU_SESSIONS} "
+        f"sessions while RPE rises. Body weight rapid above {stats.BODY_WEIGHT_RAPID_PCT:g} % a "
+        "month. Sets: '3×5@75%' = sets × reps @ % of TM ('70/75/80%' per set), @BW bodyweight, "
+        "/side, s seconds, m metres; other loads in weight_unit. A health flag without text is "
+        "the note of that date above."
     )
