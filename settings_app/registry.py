@@ -355,8 +355,9 @@ REGISTRY: tuple[Setting, ...] = (
         5000,
         "Generation",
         "Athlete packet token budget",
-        "Size limit of the athlete data sent to the generator, its exercise list included; "
-        "older data is summarised to stay under it, recent data is kept.",
+        "Size limit of the athlete data shown in the packet panel and download, its exercise "
+        "list included; older data is summarised to stay under it, recent data is kept. A "
+        "generation run's packet gets the room the whole prompt budget leaves instead.",
         env_var="REPLOG_GENERATION_PACKET_TOKEN_BUDGET",
         min_value=500,
         max_value=200_000,

@@ -25,7 +25,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from athletes.stats import PrescriptionRow
-from generation.checker.answers import prompt_lines
+from generation.checker.answers import direction_sentences, prompt_lines
 from generation.constraints import INJURY_MAP, LIMITS
 from generation.engines.draft_schema import (
     MAX_DESCRIPTION_CHARS,
@@ -268,6 +268,7 @@ def system_message() -> str:
 # (measured on the demo athletes: 280–480 tokens with an empty coach direction); a long direction
 # or reference programs take from the packet's room (`packet_room(request)`).
 REQUEST_RESERVE = 480
+DIRECTION_LINE_TOKENS = 20  # "- coach direction: a line containing “…”" around each sentence
 
 
 def message_tokens(messages: list[dict[str, Any]]) -> int:
@@ -285,15 +286,19 @@ def message_tokens(messages: list[dict[str, Any]]) -> int:
 
 
 def packet_room(request: GenerationRequest | None = None) -> int:
-    """The packet's token budget: the whole prompt's (`llm.prompt_token_budget`) less the system
-    message and the rest of the user message, capped by `generation.packet_token_budget`."""
+    """The packet's token budget in a prompt: the whole prompt's (`llm.prompt_token_budget`) less
+    the system message and the rest of the user message."""
     asked = 0
     if request is not None and (request.coach_directions or request.reference_program_ids):
-        asked = message_tokens([{"role": "user", "content": request.coach_directions}])
+        # Directions are sent in the request and again, sentence by sentence, in the checker's
+        # topics; a reference program is at most MAX_REFERENCE_CHARS (≥ 3 characters a token).
+        directions = request.coach_directions
+        asked = 2 * message_tokens([{"role": "user", "content": directions}])
+        asked += DIRECTION_LINE_TOKENS * len(direction_sentences(directions))
         asked += len(request.reference_program_ids) * MAX_REFERENCE_CHARS // 3
     system = message_tokens([{"role": "system", "content": system_message()}])
     room = setting_int("llm.prompt_token_budget") - system - REQUEST_RESERVE - asked
-    return max(500, min(room, setting_int("generation.packet_token_budget")))
+    return max(500, room)  # build_packet's floor: a packet still over says so
 
 
 def _escape(text: str) -> str:
