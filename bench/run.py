@@ -215,15 +215,10 @@ def instrumented(timer: RunTimer) -> Iterator[None]:
 
 
 def prompt_tokens(messages: list[dict[str, Any]]) -> int:
-    from generation.llm import count_tokens
+    # The counter the prompt-size test and the packet's room use: one measure everywhere.
+    from generation.engines.prompts import message_tokens
 
-    text = ""
-    for message in messages:
-        content = message.get("content")
-        if isinstance(content, list):
-            content = "".join(str(part.get("text", "")) for part in content)
-        text += f"{message.get('role', '')}\n{content}\n"
-    return int(count_tokens(text))
+    return message_tokens(messages)
 
 
 def prompt_parts(messages: list[dict[str, Any]]) -> dict[str, int]:

@@ -246,6 +246,19 @@ REGISTRY: tuple[Setting, ...] = (
         max_value=1_048_576,
     ),
     Setting(
+        "llm.prompt_token_budget",
+        Kind.INT,
+        6000,
+        "LLM",
+        "Whole prompt token budget",
+        "Size limit of everything sent in a generation's first call (rules, answer format, "
+        "request, athlete packet); the packet gets what the rest leaves and summarises older "
+        "data to fit.",
+        env_var="REPLOG_LLM_PROMPT_TOKEN_BUDGET",
+        min_value=2000,
+        max_value=1_000_000,
+    ),
+    Setting(
         "llm.system_prompt_override",
         Kind.TEXTAREA,
         "",
@@ -352,8 +365,9 @@ REGISTRY: tuple[Setting, ...] = (
         5000,
         "Generation",
         "Athlete packet token budget",
-        "Size limit of the athlete data sent to the generator, its exercise list included; "
-        "older data is summarised to stay under it, recent data is kept.",
+        "Size limit of the athlete data shown in the packet panel and download, its exercise "
+        "list included; older data is summarised to stay under it, recent data is kept. A "
+        "generation run's packet gets the room the whole prompt budget leaves instead.",
         env_var="REPLOG_GENERATION_PACKET_TOKEN_BUDGET",
         min_value=500,
         max_value=200_000,

@@ -22,7 +22,6 @@ from generation.packet.models import (
     OtherProgram,
     Packet,
     Profile,
-    packet_json,
 )
 from generation.packet.sections import (
     adherence_section,
@@ -30,6 +29,7 @@ from generation.packet.sections import (
     exercise_summary,
     notes_section,
 )
+from generation.packet.wire import prompt_json
 from generation.session.summary import SessionAdjustments
 
 # Measured with LiteLLM's counter (tiktoken) on packets of the demo athletes and of synthetic
@@ -137,7 +137,7 @@ def fit_to_budget(athlete: Athlete, s: AthleteStats, fixed: Fixed, budget: int) 
             trimmed.append(limits.summary)
         packet = _assemble(athlete, s, fixed, limits, budget, memo)
         # Counted as sent: the packet's list of available exercises is part of the prompt.
-        text = packet_json(packet)
+        text = prompt_json(packet)
         if (
             chars_per_token is not None
             and step < len(LADDER) - 1

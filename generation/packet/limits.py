@@ -58,4 +58,17 @@ _MINIMUM = replace(
     pinned=3,
     other_exercises=6,
 )
-LADDER: tuple[Limits, ...] = (_FULL, _NOTES, _MONTHS, _SESSIONS, _EXERCISES, _MINIMUM)
+# For a prompt budget that leaves the packet little room (a long current program and a large
+# catalog): the two most-trained exercises in detail, the rest named.
+_LEAN = replace(
+    _MINIMUM,
+    summary="2 exercises in detail, 1 session each; 1 recent note, review and workout note",
+    exercises=2,
+    recent_sessions=1,
+    notes_recent=1,
+    reviews=1,
+    workout_notes=1,
+    prior_programs=2,
+    other_exercises=6,
+)
+LADDER: tuple[Limits, ...] = (_FULL, _NOTES, _MONTHS, _SESSIONS, _EXERCISES, _MINIMUM, _LEAN)

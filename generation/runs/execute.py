@@ -74,15 +74,17 @@ def generation_prepare(*, run_id: int) -> PreparedPacket | None:
     )
     if run is None:
         return None
-    packet, packet_json = _assembled(run.athlete)
+    packet, packet_json = _assembled(run.athlete, GenerationRequest.from_dict(run.request))
     return PreparedPacket(run_id=run_id, packet=packet, packet_json=packet_json)
 
 
-def _assembled(athlete: Athlete) -> tuple[Any, Any]:
-    """The athlete's packet now, and its JSON as saved on the run."""
+def _assembled(athlete: Athlete, request: GenerationRequest) -> tuple[Any, Any]:
+    """The athlete's packet now, sized to the room the prompt leaves it, and its JSON as saved
+    on the run."""
+    from generation.engines.prompts import packet_room
     from generation.packet import build_packet
 
-    packet = build_packet(athlete)
+    packet = build_packet(athlete, token_budget=packet_room(request))
     return packet, _packet_to_json(packet)
 
 
@@ -139,7 +141,7 @@ def _packet_for(run: GenerationRun, prepared: PreparedPacket | None) -> tuple[An
     ):
         logger.debug("Generation run %s: packet prepared ahead", run.pk)
         return prepared.packet, prepared.packet_json
-    return _assembled(run.athlete)
+    return _assembled(run.athlete, GenerationRequest.from_dict(run.request))
 
 
 def _execute_claimed(

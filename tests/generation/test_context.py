@@ -455,7 +455,9 @@ def test_skipping_the_exact_count_of_clearly_oversized_steps_changes_no_packet(
 
     assert packet_json(quick) == packet_json(every)
     assert quick_counts <= len(counted)
-    if len(every.meta.trimmed) >= 2:
+    # The compact wire form leaves adjacent steps closer in size: a step far over the budget
+    # comes only when the ladder goes three steps down.
+    if len(every.meta.trimmed) >= 3:
         assert quick_counts < len(counted)  # steps far over the budget were not counted
 
 

@@ -17,6 +17,7 @@ from athletes.models import Athlete, User
 from generation import batch
 from generation.batch import pool
 from generation.engines import dispatch
+from generation.engines.prompts import packet_room
 from generation.models import GenerationRun, RunStatus
 from generation.packet import build_packet
 from generation.runs.execute import (
@@ -46,6 +47,11 @@ def queued_run(athlete: Athlete, coach: User) -> GenerationRun:
     return generation_request(athlete=athlete, request=request_for(), by=coach)
 
 
+def as_sent(athlete: Athlete) -> Any:
+    """The packet a run of `request_for()` saves: sized to the room its prompt leaves."""
+    return _packet_to_json(build_packet(athlete, token_budget=packet_room(request_for())))
+
+
 def saved_packet(run: GenerationRun) -> Any:
     run.refresh_from_db()
     return run.packet
@@ -61,7 +67,7 @@ def test_preparing_assembles_the_queued_runs_packet_and_claims_nothing(
 
     assert prepared is not None
     assert (prepared.run_id, prepared.packet.meta.athlete_id) == (run.pk, world.athlete.pk)
-    assert prepared.packet_json == _packet_to_json(build_packet(world.athlete))
+    assert prepared.packet_json == as_sent(world.athlete)
     assert GenerationRun.objects.filter(pk=run.pk).values().get() == before
 
 
@@ -93,7 +99,7 @@ def test_execute_uses_its_own_prepared_packet(
     assert run.status == RunStatus.READY
     assert run.packet == prepared.packet_json
     assert "Left knee" not in str(run.packet)
-    assert "Left knee" in str(_packet_to_json(build_packet(world.athlete)))  # would show
+    assert "Left knee" in str(as_sent(world.athlete))  # would show
 
 
 def test_a_packet_prepared_for_another_run_another_athlete_or_another_day_is_not_used(
@@ -120,7 +126,7 @@ def test_a_packet_prepared_for_another_run_another_athlete_or_another_day_is_not
             packet_json=tommy_prepared.packet_json,
         ),
     )
-    assert saved_packet(tina_run) == _packet_to_json(build_packet(sibling))
+    assert saved_packet(tina_run) == as_sent(sibling)
     assert saved_packet(tina_run)["meta"]["athlete_id"] == sibling.pk
 
     # Tommy's own packet labelled with another run: his run assembles its own.
@@ -261,7 +267,7 @@ def test_a_pool_prepares_ahead_and_every_run_gets_its_own_athletes_packet(
     runs = list(GenerationRun.objects.filter(pk__in=ids).select_related("athlete"))
     assert {r.status for r in runs} == {RunStatus.READY}
     for run in runs:
-        assert run.packet == _packet_to_json(build_packet(run.athlete))
+        assert run.packet == as_sent(run.athlete)
         assert f"Notes of sibling {run.athlete.name[-1]}" in str(run.packet)
     used = _prepared_runs(caplog.records)
     # 6 runs, 2 threads: ahead while more than 2 are left.

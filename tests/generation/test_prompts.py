@@ -12,6 +12,7 @@ from generation.engines.answer_text import canary_line
 from generation.engines.draft_schema import DraftAnswer, expand
 from generation.llm import LLMConfig
 from generation.packet import Packet, build_packet
+from generation.packet.wire import packet_key, prompt_dict
 from programs.catalog.parse import parse_catalog
 from settings_app.services import settings_set
 from tests.factories import (
@@ -43,7 +44,7 @@ def test_the_system_prompt_comes_first_and_the_packet_last(tommy: Packet) -> Non
     system, user = prompts.build_messages(tommy, request(), config=OPENAI)
     assert [m["role"] for m in (system, user)] == ["system", "user"]
     assert system["content"] == (
-        f"{prompts.SYSTEM_PROMPT}\n\n{prompts.ANSWER_FORMAT}\n{canary_line()}"
+        f"{prompts.SYSTEM_PROMPT}\n\n{packet_key()}\n\n{prompts.ANSWER_FORMAT}\n{canary_line()}"
     )
     # The request, then the packet, then only the closing instruction.
     content = user["content"]
@@ -51,8 +52,8 @@ def test_the_system_prompt_comes_first_and_the_packet_last(tommy: Packet) -> Non
     assert content.rstrip().endswith(
         "Answer with the JSON object only: reasoning first, then program."
     )
-    # The packet in the prompt is exactly the packet (the escapes are still valid JSON).
-    assert Packet.model_validate_json(between(content, "athlete_packet")) == tommy
+    # The packet in the prompt is exactly its wire form (the escapes are still valid JSON).
+    assert json.loads(between(content, "athlete_packet")) == prompt_dict(tommy)
     asked = json.loads(between(content, "coach_request"))
     assert (asked["program_name"], asked["weeks"], asked["days_per_week"]) == ("Block 2", 2, 2)
     assert asked["max_exercises_per_day"] == 4
@@ -77,7 +78,7 @@ def test_each_exercise_is_sent_once_and_injury_guidance_only_for_flagged_parts(
     for tiers in available.values():
         for names in tiers.values():
             for name in set(names) - example:
-                assert f'"{name}"' in listed, name
+                assert name in listed, name
     assert "Trap Bar Carry" not in text  # Tommy has no trap bar: not his to use, not sent
     # Tommy's knee note: the knee's high-risk list, and no other body part's.
     assert "- knee: avoid jump, hop, bound" in user["content"]
@@ -106,7 +107,7 @@ def test_the_system_prompt_override_replaces_the_rules_but_not_the_answer_format
     settings_set(key="llm.system_prompt_override", value="You are a terse coach.", by=None)
     system, _ = prompts.build_messages(tommy, request(), config=OPENAI)
     assert system["content"] == (
-        f"You are a terse coach.\n\n{prompts.ANSWER_FORMAT}\n{canary_line()}"
+        f"You are a terse coach.\n\n{packet_key()}\n\n{prompts.ANSWER_FORMAT}\n{canary_line()}"
     )
     assert "program-drafting assistant of RepLog" not in system["content"]
 
@@ -177,8 +178,8 @@ def test_notes_reach_the_model_only_inside_the_packet(world: World) -> None:
     content = user["content"]
     assert content.count("<athlete_packet>") == 1
     assert content.count("</athlete_packet>") == 1
-    packet = Packet.model_validate_json(between(content, "athlete_packet"))
-    texts = [n.text for n in packet.notes.recent + packet.notes.pinned]
+    notes = json.loads(between(content, "athlete_packet"))["notes"]
+    texts = [n["text"] for n in notes.get("recent", []) + notes.get("pinned", [])]
     assert breakout in texts
     assert KNEE_NOTE in texts
     assert "every squat at 150" not in system["content"]
