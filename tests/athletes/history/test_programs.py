@@ -6,11 +6,14 @@ import json
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from athletes.history.detect import parse_history
 from athletes.history.service import HistoryImportError, history_import
-from athletes.models import Athlete, AthleteProgram, User, Workout
+from athletes.models import Athlete, AthleteProgram, HistoryImportDraft, User, Workout
 from programs.models import Exercise, PrescribedSet, ProgramTemplate
+from tests.conftest import client_for
 from tests.factories import AthleteProgramFactory, ProgramTemplateFactory
 
 TEMPLATE = {
@@ -170,3 +173,21 @@ def test_query_count_grows_only_per_program(
 
 BASE_QUERIES = 18
 PER_PROGRAM = 9  # the catalog import of one program, and its assignment
+
+
+def test_a_file_of_programs_only_goes_through_the_upload_preview_and_import(
+    coach: User, athlete: Athlete, catalog: dict[str, Exercise]
+) -> None:
+    client = client_for(coach)
+    text = go_file(*old_and_current(), workouts=0)
+    file = SimpleUploadedFile("alex.json", text.encode())
+    url = reverse("athletes:history_upload", args=[athlete.pk])
+    assert client.post(url, {"file": file, "unit": "lbs"}).status_code == 302
+    draft = HistoryImportDraft.objects.get()
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert '2</span><span class="stat-label">program assignments' in page
+    done = client.post(draft.get_absolute_url(), {"action": "import", "merge_policy": "merge"})
+    assert done.status_code == 302
+    assert AthleteProgram.objects.filter(athlete=athlete, is_active=True).get().template.name == (
+        "Texas Method"
+    )
