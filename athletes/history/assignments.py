@@ -58,36 +58,51 @@ def _same(existing: str, name: str) -> bool:
 
 
 def _assign(athlete: Athlete, item: dict[str, Any], ids: dict[str, int], by: User | None) -> None:
-    template, start = item["template"], dt.date.fromisoformat(item["start_date"])
-    used = [*template.get("prescribed_sets", []), *template.get("progression_rules", [])]
-    decisions = Decisions(
-        exercise={u["exercise"].casefold(): f"db:{ids[name_key(u['exercise'])]}" for u in used},
-        programs=[{"action": "new", "name": template["name"]}],
-    )
-    # As a supplemental program first: the catalog import would end the athlete's active
-    # primary program even for an assignment the file says has ended.
-    try:
-        done = catalog_import(
-            catalog={"type": "catalog", "version": "1.0", "programs": [template]},
-            mapping=decisions,
-            athlete=athlete,
-            by=by,
-            start_date=start,
-            cycle_goal=item["goal"],
-            role=ProgramRole.SUPPLEMENTAL,
-        )
-    except CatalogImportError as exc:
-        where = f"program {template['name']!r} from {start}"
-        raise CatalogImportError([f"{where}: {m}" for m in exc.messages]) from exc
+    start = dt.date.fromisoformat(item["start_date"])
+    assignment_id = _import(athlete, item["template"], start, item["goal"], ids, by)
     if item["role"] == ProgramRole.PRIMARY and item["active"]:
         current = AthleteProgram.objects.filter(athlete=athlete, is_active=True)
         current.filter(role=ProgramRole.PRIMARY).update(
             is_active=False, ended_on=start, end_reason=EndReason.REPLACED
         )
-    AthleteProgram.objects.filter(pk=done.assignment_id).update(
+    AthleteProgram.objects.filter(pk=assignment_id).update(
         role=item["role"],
         is_active=item["active"],
         notes=item["notes"],
         ended_on=item["ended_on"] and dt.date.fromisoformat(item["ended_on"]),
         end_reason=item["end_reason"],
     )
+
+
+def _import(
+    athlete: Athlete,
+    template: dict[str, Any],
+    start: dt.date,
+    goal: str,
+    ids: dict[str, int],
+    by: User | None,
+) -> int:
+    """The template as a program owned by the athlete, assigned from `start`; the assignment's
+    id. Every exercise is one the history import's name mapping chose."""
+    used = [*template.get("prescribed_sets", []), *template.get("progression_rules", [])]
+    decisions = Decisions(
+        exercise={u["exercise"].casefold(): f"db:{ids[name_key(u['exercise'])]}" for u in used},
+        programs=[{"action": "new", "name": template["name"]}],
+    )
+    try:
+        # As a supplemental program: as a primary one the catalog import would end the
+        # athlete's active primary program even for an assignment the file says has ended.
+        done = catalog_import(
+            catalog={"type": "catalog", "version": "1.0", "programs": [template]},
+            mapping=decisions,
+            athlete=athlete,
+            by=by,
+            start_date=start,
+            cycle_goal=goal,
+            role=ProgramRole.SUPPLEMENTAL,
+        )
+    except CatalogImportError as exc:
+        where = f"program {template['name']!r} from {start}"
+        raise CatalogImportError([f"{where}: {m}" for m in exc.messages]) from exc
+    assert done.assignment_id is not None  # an import for an athlete always assigns
+    return done.assignment_id
