@@ -46,6 +46,7 @@ def history_draft_create(
         not parsed.rows
         and not parsed.extra.get("training_maxes")
         and not parsed.extra.get("body_weights")
+        and not parsed.extra.get("programs")
     ):
         raise HistoryImportError(["The file holds no sets: nothing to import."])
     return HistoryImportDraft.objects.create(
@@ -148,6 +149,7 @@ def history_preview(draft: HistoryImportDraft) -> HistoryPreview:
             "skipped": parsed.skipped,
             "training_maxes": len(parsed.extra.get("training_maxes", [])),
             "body_weights": len(parsed.extra.get("body_weights", [])),
+            "programs": len(parsed.extra.get("programs", [])),
         },
     )
 

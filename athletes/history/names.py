@@ -36,11 +36,22 @@ def referenced_names(parsed: ParsedHistory) -> Counter[str]:
     first: dict[str, str] = {}
     names = [r.exercise for r in parsed.rows]
     names += [tm["exercise"] for tm in parsed.extra.get("training_maxes", [])]
+    names += program_names(parsed)
     for name in names:
         key = name_key(name)
         first.setdefault(key, " ".join(name.split()))
         uses[first[key]] += 1
     return uses
+
+
+def program_names(parsed: ParsedHistory) -> list[str]:
+    """Every exercise the templates of the file's program assignments prescribe or progress."""
+    templates = [p["template"] for p in parsed.extra.get("programs", [])]
+    return [
+        item["exercise"]
+        for t in templates
+        for item in [*t.get("prescribed_sets", []), *t.get("progression_rules", [])]
+    ]
 
 
 def name_problems(parsed: ParsedHistory) -> list[Problem]:

@@ -4,7 +4,9 @@ Everything but the sets (reviews, week/day of a workout, training maxes, body we
 exercises the file declares with their equipment) travels in `ParsedHistory.extra` as plain
 JSON. Our own export adds keys the Go app ignores (`kind`, `is_amrap`, `duration_seconds` on a
 set; `week`, `day`, `key` on a workout) so that our export → our import loses nothing.
-Program assignments are not imported here: a program enters through the catalog import.
+A program assignment's template is checked here as the CatalogJSON program it is (so a bad one
+is refused before anything is written) and travels normalised in `extra["programs"]`; the
+import writes it through the catalog import (athletes/history/assignments.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from athletes.history.rows import HistoryFileError, HistoryRow, ParsedHistory, Problem, Unit
+from programs.catalog.parse import catalog_to_data, parse_catalog
 from programs.catalog.schema import ExerciseItem
 
 Text = Annotated[str, BeforeValidator(lambda v: "" if v is None else v)]
@@ -73,6 +76,19 @@ class EquipmentItem(_Item):
     description: Text = ""
 
 
+class ProgramItem(_Item):
+    template: dict[str, Any]
+    start_date: str
+    active: bool = True
+    role: Annotated[
+        Literal["primary", "supplemental"], BeforeValidator(lambda v: v or "primary")
+    ] = "primary"
+    notes: Text = ""
+    goal: Text = ""
+    ended_on: str | None = None
+    end_reason: Literal["", "completed", "replaced", "stopped"] | None = ""
+
+
 class AthleteExport(_Item):
     version: str
     weight_unit: Literal["lbs", "kg"] = "lbs"
@@ -81,6 +97,7 @@ class AthleteExport(_Item):
     training_maxes: Sequence[TrainingMaxItem] = ()
     body_weights: Sequence[BodyWeightItem] = ()
     workouts: Sequence[WorkoutItem] = ()
+    programs: Sequence[ProgramItem] = ()
 
 
 def _path(loc: tuple[Any, ...]) -> str:
@@ -152,6 +169,37 @@ def _rows(doc: AthleteExport, unit: Unit, result: ParsedHistory) -> None:
     result.extra["workouts"] = meta
 
 
+def _template(template: dict[str, Any], where: str, problems: list[Problem]) -> dict[str, Any]:
+    """The template as the one program of a catalog, normalised; {} with problems if it is bad."""
+    checked = parse_catalog({"type": "catalog", "version": "1.0", "programs": [template]})
+    if checked.ok and checked.catalog is not None:
+        return dict(catalog_to_data(checked.catalog)["programs"][0])
+    for issue in checked.errors:
+        inside = issue.path.removeprefix("programs[0]")
+        problems.append(Problem(0, f"{where}{inside}", issue.message))
+    return {}
+
+
+def _programs(doc: AthleteExport, problems: list[Problem]) -> list[dict[str, Any]]:
+    out = []
+    for i, item in enumerate(doc.programs):
+        where = f"programs[{i}]"
+        ended = item.ended_on and _date(item.ended_on, f"{where}.ended_on", problems)
+        out.append(
+            {
+                "template": _template(item.template, f"{where}.template", problems),
+                "start_date": _date(item.start_date, f"{where}.start_date", problems),
+                "active": item.active,
+                "role": item.role,
+                "notes": item.notes,
+                "goal": item.goal,
+                "ended_on": ended or None,
+                "end_reason": "" if item.active else (item.end_reason or ""),
+            }
+        )
+    return out
+
+
 def parse_replog(text: str) -> ParsedHistory:
     result = ParsedHistory(format="replog")
     try:
@@ -183,5 +231,6 @@ def parse_replog(text: str) -> ParsedHistory:
             }
             for i, bw in enumerate(doc.body_weights)
         ],
+        programs=_programs(doc, result.problems),
     )
     return result

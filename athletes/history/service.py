@@ -16,6 +16,7 @@ from typing import Literal
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from athletes.history.assignments import write_programs
 from athletes.history.extras import installation_unit, write_extras
 from athletes.history.names import (
     NameMapping,
@@ -28,6 +29,7 @@ from athletes.history.names import (
 from athletes.history.rows import HistoryRow, ParsedHistory, Unit, convert, identity
 from athletes.models import Athlete, User, Workout, WorkoutSet
 from programs.catalog.matching import NEW
+from programs.services import CatalogImportError
 
 MergePolicy = Literal["merge", "separate"]
 NOTES_MAX = 500
@@ -53,6 +55,8 @@ class HistoryResult:
     training_maxes: int = 0
     body_weights: int = 0
     reviews: int = 0
+    programs_assigned: int = 0
+    programs_already_there: int = 0
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
 
@@ -62,7 +66,15 @@ class HistoryResult:
             f"{prefix}workouts: {self.workouts_created} new, {self.workouts_merged} merged; "
             f"sets: {self.sets_created} imported, {self.sets_already_there} already there; "
             f"names: {self.names_mapped} mapped, {self.names_new} new, "
-            f"{self.names_unmatched} unmatched; warnings: {len(self.warnings)}"
+            f"{self.names_unmatched} unmatched; warnings: {len(self.warnings)}" + self._programs()
+        )
+
+    def _programs(self) -> str:
+        if not (self.programs_assigned or self.programs_already_there):
+            return ""
+        return (
+            f"; programs: {self.programs_assigned} assigned, "
+            f"{self.programs_already_there} already there"
         )
 
 
@@ -124,9 +136,12 @@ def history_import(
             ids = exercise_ids(mapping, by=by, owner_id=owner_id)
             created = _write(athlete, parsed, ids, merge_policy, result)
             write_extras(athlete, parsed, ids, created, result)
+            write_programs(athlete, parsed.extra.get("programs", []), ids, by, result)
             remember_choices(mapping, coach=by, ids=ids)
             if dry_run:
                 transaction.set_rollback(True)
+    except CatalogImportError as exc:
+        raise HistoryImportError(exc.messages) from exc
     except IntegrityError as exc:
         raise HistoryImportError(
             [f"The logbook changed while importing ({exc}); nothing was imported. Try again."]

@@ -9,11 +9,15 @@ from decimal import Decimal
 from athletes.history.detect import parse_history
 from athletes.history.export import athlete_json, strong_csv
 from athletes.history.service import history_import
-from athletes.models import Athlete, User, WorkoutReview
+from athletes.models import Athlete, AthleteProgram, User, WorkoutReview
 from programs.models import Exercise
 from tests.factories import (
     AthleteFactory,
+    AthleteProgramFactory,
     BodyWeightFactory,
+    PrescribedSetFactory,
+    ProgramTemplateFactory,
+    ProgressionRuleFactory,
     TrainingMaxFactory,
     WorkoutFactory,
     WorkoutSetFactory,
@@ -52,10 +56,34 @@ def _logbook(athlete: Athlete, catalog: dict[str, Exercise]) -> None:
     BodyWeightFactory(athlete=athlete, date=dt.date(2025, 3, 1), weight=Decimal("81.4"))
 
 
+def _programs(athlete: Athlete, catalog: dict[str, Exercise]) -> None:
+    """An ended primary, the active primary and a supplemental one beside it."""
+    squat, bench = catalog["Back Squat"], catalog["Bench Press"]
+    for name, start, active, role in [
+        ("Base", dt.date(2024, 9, 2), False, "primary"),
+        ("Peak", dt.date(2025, 1, 6), True, "primary"),
+        ("Arms", dt.date(2025, 2, 3), True, "supplemental"),
+    ]:
+        template = ProgramTemplateFactory(name=name, owner=athlete, num_weeks=2, num_days=2)
+        PrescribedSetFactory(template=template, exercise=squat, week=1, day=1, set_number=1)
+        PrescribedSetFactory(
+            template=template, exercise=bench, week=2, day=2, set_number=1, percentage=None,
+            absolute_weight=Decimal("60"), target_rpe=Decimal("8"), notes="pause",
+        )  # fmt: skip
+        ProgressionRuleFactory(template=template, exercise=squat, increment=Decimal("2.5"))
+        AthleteProgramFactory(
+            athlete=athlete, template=template, start_date=start, is_active=active, role=role,
+            notes=f"{name} notes", cycle_goal=f"{name} goal",
+            ended_on=None if active else dt.date(2025, 1, 5),
+            end_reason="" if active else "completed",
+        )  # fmt: skip
+
+
 def test_athlete_json_imports_back_identically(
     athlete: Athlete, coach: User, catalog: dict[str, Exercise]
 ) -> None:
     _logbook(athlete, catalog)
+    _programs(athlete, catalog)
     first = athlete_json(athlete)
     twin = AthleteFactory(name="Twin", coach=coach)
     text = json.dumps(first)
@@ -64,8 +92,16 @@ def test_athlete_json_imports_back_identically(
         6, 1, 1, 1,
     )  # fmt: skip
     second = athlete_json(twin)
-    for key in ("weight_unit", "exercises", "training_maxes", "body_weights", "workouts"):
+    keys = ("weight_unit", "exercises", "training_maxes", "body_weights", "workouts", "programs")
+    for key in keys:
         assert second[key] == first[key], key
+    assert len(first["programs"]) == 3
+    assert result.programs_assigned == 3
+    twin_programs = AthleteProgram.objects.filter(athlete=twin, template__owner=twin)
+    assert twin_programs.filter(is_active=True, role="primary").count() == 1
+    again = history_import(athlete=twin, parsed=parse_history(text), by=coach)
+    assert (again.programs_assigned, again.programs_already_there, again.sets_created) == (0, 3, 0)
+    assert athlete_json(twin)["programs"] == first["programs"]
     assert first["workouts"][0]["sets"][2] == {
         "exercise": "Back Squat", "set_number": 4, "reps": 9, "rep_type": "reps",
         "category": "main", "weight": 100, "rpe": None, "notes": "", "kind": "failure",
