@@ -305,11 +305,8 @@ def build_prescription(
 
 
 def _session_sets(template_id: int, position: Position) -> list[PrescribedSet]:
-    return list(
-        PrescribedSet.objects.filter(template_id=template_id, week=position.week, day=position.day)
-        .select_related("exercise")
-        .order_by("sort_order", "exercise__name", "exercise_id", "set_number")
-    )
+    key = (template_id, position.week, position.day)
+    return sets_for_sessions([key])[key]
 
 
 def prescription_for(athlete: Athlete, *, assignment_pk: int | None = None) -> Prescription | None:
