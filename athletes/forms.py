@@ -28,7 +28,7 @@ from athletes.models import (
 from athletes.selectors import Prescription
 from athletes.services import SetInput
 from athletes.templatetags.logbook import format_number, format_reps, format_weight
-from athletes.units import distance_unit, format_duration, to_metres, to_unit
+from athletes.units import distance_unit, format_distance, format_duration, to_metres, to_unit
 from programs.models import Exercise, RepType
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -340,7 +340,11 @@ class WorkoutEntry:
         for key, row in enumerate(prescription.rows if prescription else []):
             prescribed = row.prescribed
             swap = swaps.get(prescribed.exercise_id)
-            target = f"{format_reps(prescribed.reps, prescribed.rep_type)}"
+            target = (
+                format_distance(prescribed.reps)
+                if prescribed.rep_type == RepType.DISTANCE
+                else format_reps(prescribed.reps, prescribed.rep_type)
+            )
             if row.target_weight is not None:
                 target += f" × {format_weight(row.target_weight)}"
             elif prescribed.percentage is not None:

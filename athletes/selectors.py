@@ -27,6 +27,7 @@ from athletes.models import (
     WorkoutSet,
 )
 from athletes.position import Position, position_after
+from athletes.sessions import is_run_session, session_label, sets_for_sessions
 from programs.loads import target_load
 from programs.models import Equipment, Exercise, PrescribedSet, ProgramTemplate, owned_by
 from settings_app.resolution import get_setting
@@ -237,6 +238,17 @@ class Prescription:
         return [row for group in self.exercises for row in group.rows]
 
     @property
+    def is_run(self) -> bool:
+        return is_run_session([row.prescribed for row in self.rows])
+
+    @property
+    def label(self) -> str:
+        if self.position.block_complete:
+            return "Plan complete"
+        prescribed = [row.prescribed for row in self.rows]
+        return session_label(week=self.position.week, day=self.position.day, sets=prescribed)
+
+    @property
     def missing_training_maxes(self) -> list[Exercise]:
         missing: dict[int, Exercise] = {}
         for row in self.rows:
@@ -293,19 +305,16 @@ def build_prescription(
 
 
 def _session_sets(template_id: int, position: Position) -> list[PrescribedSet]:
-    return list(
-        PrescribedSet.objects.filter(template_id=template_id, week=position.week, day=position.day)
-        .select_related("exercise")
-        .order_by("sort_order", "exercise__name", "exercise_id", "set_number")
-    )
+    key = (template_id, position.week, position.day)
+    return sets_for_sessions([key])[key]
 
 
-def prescription_for(athlete: Athlete) -> Prescription | None:
-    """The session the athlete trains next, with target loads from today's TMs."""
+def prescription_for(athlete: Athlete, *, assignment_pk: int | None = None) -> Prescription | None:
+    """The session the athlete trains next in the primary program (or in their active
+    assignment `assignment_pk`, a supplemental one), with target loads from today's TMs."""
     today = timezone.localdate()
-    assignment = (
-        _assignments_with_counts(today).filter(athlete=athlete, role=ProgramRole.PRIMARY).first()
-    )
+    chosen = Q(pk=assignment_pk) if assignment_pk is not None else Q(role=ProgramRole.PRIMARY)
+    assignment = _assignments_with_counts(today).filter(chosen, athlete=athlete).first()
     if assignment is None:
         return None
     position = _position(assignment)
@@ -323,6 +332,25 @@ def prescription_for(athlete: Athlete) -> Prescription | None:
     return build_prescription(
         assignment=assignment, position=position, sets=sets, tms=tms, increment=plate_increment()
     )
+
+
+def next_sessions(
+    assignments: list[AthleteProgram], *, tms: dict[int, TrainingMax], increment: Decimal
+) -> list[Prescription]:
+    """The next session of each assignment (annotated by _assignments_with_counts): one query."""
+    positions = [(a, _position(a)) for a in assignments]
+    keys = [(a.template_id, p.week, p.day) for a, p in positions if not p.block_complete]
+    sets = sets_for_sessions(keys)
+    return [
+        build_prescription(
+            assignment=a,
+            position=p,
+            sets=sets.get((a.template_id, p.week, p.day), []) if not p.block_complete else [],
+            tms=tms,
+            increment=increment,
+        )
+        for a, p in positions
+    ]
 
 
 # --- the athlete page --------------------------------------------------------------------------
@@ -389,6 +417,7 @@ class AthletePage:
     missing_equipment: list[Equipment]
     primary: AthleteProgram | None
     supplemental: list[AthleteProgram]
+    supplemental_sessions: list[Prescription]
     position: Position | None
     adherence: Adherence | None
     prescription: Prescription | None
@@ -500,6 +529,11 @@ def athlete_page(*, user: User, athlete: Athlete) -> AthletePage:
         missing_equipment=missing_equipment,
         primary=primary,
         supplemental=supplemental,
+        supplemental_sessions=next_sessions(
+            supplemental, tms=current_training_maxes(tms, today), increment=plate_increment()
+        )
+        if supplemental
+        else [],
         position=position,
         adherence=adherence,
         prescription=prescription,

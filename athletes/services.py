@@ -377,16 +377,21 @@ def workout_log(
     sets: Sequence[SetInput],
     by: User | None,
     notes: str = "",
+    assignment: AthleteProgram | None = None,
 ) -> Workout:
-    """Log a workout. It fulfils the next session of the active primary program: its week/day
-    are fixed now, from the position at logging time, so later edits never renumber history."""
+    """Log a workout. It fulfils the next session of `assignment` (a running plan beside the
+    strength program), else of the active primary program: its week/day are fixed now, from the
+    position at logging time, so later edits never renumber history."""
     _check_past_date("date", date, "The workout date")
     notes = _clean_text("notes", notes, limit=MAX_TEXT, label="Notes")
     validated = _validate_sets(sets, coach_id=athlete.coach_id)
+    if assignment is not None and (assignment.athlete_id != athlete.pk or not assignment.is_active):
+        name = assignment.template.name
+        raise ValidationError({"assignment": f"{name} is not an active program of {athlete.name}."})
     with transaction.atomic():
         if Workout.objects.filter(athlete=athlete, date=date).exists():
             raise _duplicate_day_error(athlete, date)
-        assignment = active_primary(athlete)
+        assignment = assignment or active_primary(athlete)
         week: int | None = None
         day: int | None = None
         if assignment is not None and date >= assignment.start_date:

@@ -236,7 +236,12 @@ def _workout_context(
     return {"athlete": athlete, "entry": entry, "workout": workout, "next_key": entry.next_key}
 
 
-def _save_entry(request: AuthedRequest, athlete: Athlete, workout: Workout | None) -> HttpResponse:
+def _save_entry(
+    request: AuthedRequest,
+    athlete: Athlete,
+    workout: Workout | None,
+    assignment: AthleteProgram | None = None,
+) -> HttpResponse:
     choices = selectors.exercise_choices(athlete)
     entry = WorkoutEntry.from_post(request.POST, exercise_choices=choices)
     template = "athletes/workout_form.html"
@@ -254,6 +259,7 @@ def _save_entry(request: AuthedRequest, athlete: Athlete, workout: Workout | Non
                     notes=data["notes"],
                     sets=entry.set_inputs(),
                     by=request.user,
+                    assignment=assignment,
                 )
             else:
                 saved = services.workout_update(
@@ -278,9 +284,12 @@ def _save_entry(request: AuthedRequest, athlete: Athlete, workout: Workout | Non
 @login_required
 def workout_log(request: AuthedRequest, pk: int) -> HttpResponse:
     athlete = athlete_for_logging(request.user, pk)
+    assignment = _chosen_assignment(request, athlete)
     if request.method == "POST":
-        return _save_entry(request, athlete, None)
-    prescription = selectors.prescription_for(athlete)
+        return _save_entry(request, athlete, None, assignment)
+    prescription = selectors.prescription_for(
+        athlete, assignment_pk=assignment.pk if assignment else None
+    )
     prescribed = {
         row.exercise.pk: row.exercise for row in (prescription.rows if prescription else [])
     }
@@ -300,6 +309,24 @@ def workout_log(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     ]
     return render(request, "athletes/workout_form.html", context)
+
+
+def _chosen_assignment(request: AuthedRequest, athlete: Athlete) -> AthleteProgram | None:
+    """`?assignment=ID`: log against that active program of the athlete (a running plan) rather
+    than the primary one. The form posts back to the same address, so GET and POST both read it."""
+    raw = request.GET.get("assignment", "")
+    if not raw:
+        return None
+    found = (
+        AthleteProgram.objects.filter(athlete=athlete, pk=raw, is_active=True)
+        .select_related("template")
+        .first()
+        if raw.isdigit() and len(raw) <= 12
+        else None
+    )
+    if found is None:
+        raise Http404(f"Program {raw[:20]} is not one of {athlete.name}'s active programs.")
+    return found
 
 
 @require_GET
