@@ -187,6 +187,7 @@ class GenerationRun(models.Model):
 # Models kept in their own modules (the shared LLM rate limiter's state, owned with
 # generation/ratelimit.py; the plan import log): importing them here registers them with the
 # generation app and its migrations.
+from generation.feedback.models import LearnedPreference  # noqa: E402, F401
 from generation.plan_import.models import PlanImportLog  # noqa: E402, F401
 from generation.ratelimit_models import RateLimitSlot  # noqa: E402, F401
 

@@ -14,6 +14,7 @@ from generation.packet.limits import LADDER, Limits
 from generation.packet.models import (
     DEFINITIONS,
     Catalog,
+    CoachPreference,
     CurrentProgram,
     ExerciseSummary,
     HealthFlag,
@@ -68,6 +69,7 @@ class Fixed:
     prior_programs: list[OtherProgram]  # newest first, all of them
     health_flags: list[HealthFlag]
     session_adjustments: SessionAdjustments | None = None
+    coach_preferences: tuple[CoachPreference, ...] = ()
 
 
 _Memo = dict[tuple[int, int, int, int, int], ExerciseSummary]
@@ -108,6 +110,7 @@ def _assemble(
         supplemental_programs=fixed.supplemental_programs,
         prior_programs=fixed.prior_programs[: limits.prior_programs],
         session_adjustments=fixed.session_adjustments,
+        coach_preferences=list(fixed.coach_preferences),
         exercises=[_exercise_once(e, limits, memo) for e in detailed],
         other_exercises=[
             OtherExercise(

@@ -311,6 +311,26 @@ class Notes(_Model):
     health_flags: list[HealthFlag] = []
 
 
+class CoachPreference(_Model):
+    """A pattern in the coach's edits to this athlete's earlier drafts (generation.feedback).
+    `stable`: a swap made in >= 2 of the last 3 approved drafts, pre-applied to new drafts."""
+
+    kind: str
+    exercise: str
+    detail: str = ""
+    text: str
+    count: int
+    out_of: int = 0
+    stable: bool = False
+    typical_change_pct: float | None = None
+    first_seen: dt.date
+    last_seen: dt.date
+    # The drafts (run ids) that had it, newest first; the stable ones name these.
+    runs: list[int] = []
+    run_dates: list[dt.date] = []
+    recent: int = 0
+
+
 class Packet(_Model):
     meta: Meta
     profile: Profile
@@ -326,6 +346,7 @@ class Packet(_Model):
     body_weight: BodyWeight | None = None
     notes: Notes
     session_adjustments: SessionAdjustments | None = None  # today's-session adjustments
+    coach_preferences: list[CoachPreference] = []  # learned from the coach's edits
 
 
 def packet_json(packet: Packet, *, indent: int | None = None, exclude_catalog: bool = False) -> str:
