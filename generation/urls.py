@@ -46,3 +46,8 @@ urlpatterns += [
         name="workout_adjustment",
     ),
 ]
+
+# The feedback loop: generation quality and learned preferences (generation/feedback/).
+from generation.feedback.urls import urlpatterns as feedback_urls  # noqa: E402
+
+urlpatterns += feedback_urls

@@ -122,6 +122,10 @@ bands, light dumbbells up to {LIMITS.light("lbs")} lb / {LIMITS.light("kg")} kg)
 flagged part, the exercises (by words in their names) that load it the most. Do not program \
 them; prefer a same-pattern exercise that spares the part, and say in the reasoning which flag \
 you respected.
+- Coach preferences: coach_preferences lists what this athlete's coach changed in earlier \
+drafts, with counts and dates ("replaced Depth Jump with Box Jump in 2 of 3 drafts"). Follow \
+them unless the athlete's data says otherwise (then say why in the reasoning); RepLog makes the \
+stable swaps itself after you answer.
 - Loads: an absolute_weight without a training max stays within the athlete's heaviest logged \
 load of that exercise (else of its movement pattern) plus {int(LIMITS.logged_margin * 100)} %; a \
 youth athlete's within {LIMITS.youth_body_weight:g} × body weight; one implement at most: \
