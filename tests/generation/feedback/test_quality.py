@@ -116,4 +116,4 @@ def test_clearing_a_preference_hides_it(athlete: Athlete, coach_client: Client) 
     coach_client.post(reverse("generation:preference_clear", args=[pref.pk]))
     pref.refresh_from_db()
     assert pref.cleared
-    assert "Depth Jump" not in _page(coach_client)
+    assert "Clear</button>" not in _page(coach_client)
