@@ -119,6 +119,15 @@ class GenerationRun(models.Model):
     # Structured changes between the draft and what was approved (see generation.diff).
     edits = models.JSONField(default=list, blank=True)
     batch_id = models.CharField(max_length=64, null=True, blank=True)
+    # A first program from an intake: the snapshot it was drafted from, and why its template.
+    intake_snapshot = models.ForeignKey(
+        "athletes.IntakeSnapshot",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="generation_runs",
+    )
+    intake_template_reason = models.TextField(blank=True, default="")
     task_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
