@@ -51,3 +51,8 @@ urlpatterns += [
 from generation.feedback.urls import urlpatterns as feedback_urls  # noqa: E402
 
 urlpatterns += feedback_urls
+
+# Intake → first program (generation/intake/).
+from generation.intake.urls import urlpatterns as intake_urls  # noqa: E402
+
+urlpatterns += intake_urls
