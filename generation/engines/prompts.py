@@ -126,6 +126,9 @@ you respected.
 drafts, with counts and dates ("replaced Depth Jump with Box Jump in 2 of 3 drafts"). Follow \
 them unless the athlete's data says otherwise (then say why in the reasoning); RepLog makes the \
 stable swaps itself after you answer.
+- Intake: a new athlete's intake (goals, days, session length, limitations, dislikes) stands \
+in for the history they do not have yet; its estimated_maxes are guesses, not training maxes, \
+until maxes_confirmed.
 - Loads: an absolute_weight without a training max stays within the athlete's heaviest logged \
 load of that exercise (else of its movement pattern) plus {int(LIMITS.logged_margin * 100)} %; a \
 youth athlete's within {LIMITS.youth_body_weight:g} × body weight; one implement at most: \

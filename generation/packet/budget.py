@@ -18,6 +18,7 @@ from generation.packet.models import (
     CurrentProgram,
     ExerciseSummary,
     HealthFlag,
+    Intake,
     Meta,
     OtherExercise,
     OtherProgram,
@@ -70,6 +71,7 @@ class Fixed:
     health_flags: list[HealthFlag]
     session_adjustments: SessionAdjustments | None = None
     coach_preferences: tuple[CoachPreference, ...] = ()
+    intake: Intake | None = None
 
 
 _Memo = dict[tuple[int, int, int, int, int], ExerciseSummary]
@@ -111,6 +113,7 @@ def _assemble(
         prior_programs=fixed.prior_programs[: limits.prior_programs],
         session_adjustments=fixed.session_adjustments,
         coach_preferences=list(fixed.coach_preferences),
+        intake=fixed.intake,
         exercises=[_exercise_once(e, limits, memo) for e in detailed],
         other_exercises=[
             OtherExercise(

@@ -331,6 +331,26 @@ class CoachPreference(_Model):
     recent: int = 0
 
 
+class Intake(_Model):
+    """The athlete's latest intake (athletes.intake): what they said before any history.
+    Estimated maxes are the athlete's guesses until the coach confirms them as TMs."""
+
+    date: dt.date
+    experience_years: int = 0
+    goals: list[str] = []
+    sport: str = ""
+    season_start: dt.date | None = None
+    season_end: dt.date | None = None
+    days_per_week: int
+    session_minutes: int
+    equipment_preset: str = ""
+    limitations: str = ""
+    likes: list[str] = []
+    dislikes: list[str] = []
+    estimated_maxes: list[str] = []  # "Back Squat 100 kg"
+    maxes_confirmed: bool = False
+
+
 class Packet(_Model):
     meta: Meta
     profile: Profile
@@ -347,6 +367,7 @@ class Packet(_Model):
     notes: Notes
     session_adjustments: SessionAdjustments | None = None  # today's-session adjustments
     coach_preferences: list[CoachPreference] = []  # learned from the coach's edits
+    intake: Intake | None = None  # the latest intake snapshot
 
 
 def packet_json(packet: Packet, *, indent: int | None = None, exclude_catalog: bool = False) -> str:

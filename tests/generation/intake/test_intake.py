@@ -207,3 +207,20 @@ def test_a_taken_username_leaves_the_invite_unused(newcomer: Athlete, coach: Use
         invite_redeem(token=token, username="coach", password="x-Long-pass-9", data=intake())
     invite.refresh_from_db()
     assert invite.used_at is None
+
+
+def test_the_packet_reads_the_latest_intake(coach: User) -> None:
+    from generation.packet import build_packet
+
+    build_world(coach)
+    data = intake(estimated_maxes=[{"exercise": "Back Squat", "weight": "100"}], dislikes=["Lunge"])
+    athlete, snapshot = intake_new_athlete(name="Sam Lee", coach=coach, data=data, by=coach)
+    section = build_packet(athlete).intake
+    assert section is not None
+    assert (section.days_per_week, section.dislikes) == (2, ["Lunge"])
+    assert section.estimated_maxes == ["Back Squat 100 kg"]
+    assert section.maxes_confirmed is False
+    intake_confirm_maxes(snapshot=snapshot, by=coach)
+    confirmed = build_packet(athlete).intake
+    assert confirmed is not None
+    assert confirmed.maxes_confirmed is True
