@@ -337,3 +337,7 @@ class RehabCapAdmin(admin.ModelAdmin):
     search_fields = ("athlete__name", "exercise__name")
     autocomplete_fields = ("athlete", "exercise")
     list_select_related = ("athlete", "exercise")
+
+
+# The intake's admin lives beside its models; importing it registers it.
+from athletes import intake_admin as _intake_admin  # noqa: E402, F401

@@ -439,3 +439,7 @@ class RehabCap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.athlete} {self.exercise} ≤ {self.max_weight}"
+
+
+# The intake snapshot and invite live in their own module; importing them here registers them.
+from athletes.intake_models import IntakeInvite, IntakeSnapshot  # noqa: E402, F401

@@ -15,6 +15,7 @@ from generation.models import GenerationRun, SessionAdjustment
 MONTHS_SHOWN = 12
 
 # The plan import log's admin lives with its app module; importing it registers it.
+from generation.feedback import admin as _feedback_admin  # noqa: E402, F401
 from generation.plan_import import admin as _plan_import_admin  # noqa: E402, F401
 
 

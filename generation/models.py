@@ -119,6 +119,15 @@ class GenerationRun(models.Model):
     # Structured changes between the draft and what was approved (see generation.diff).
     edits = models.JSONField(default=list, blank=True)
     batch_id = models.CharField(max_length=64, null=True, blank=True)
+    # A first program from an intake: the snapshot it was drafted from, and why its template.
+    intake_snapshot = models.ForeignKey(
+        "athletes.IntakeSnapshot",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="generation_runs",
+    )
+    intake_template_reason = models.TextField(blank=True, default="")
     task_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
@@ -187,6 +196,7 @@ class GenerationRun(models.Model):
 # Models kept in their own modules (the shared LLM rate limiter's state, owned with
 # generation/ratelimit.py; the plan import log): importing them here registers them with the
 # generation app and its migrations.
+from generation.feedback.models import LearnedPreference  # noqa: E402, F401
 from generation.plan_import.models import PlanImportLog  # noqa: E402, F401
 from generation.ratelimit_models import RateLimitSlot  # noqa: E402, F401
 

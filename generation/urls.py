@@ -52,3 +52,13 @@ urlpatterns += [
 urlpatterns += [
     path("athletes/<int:athlete_pk>/running-plan/", running_views.new_plan, name="running_plan"),
 ]
+
+# The feedback loop: generation quality and learned preferences (generation/feedback/).
+from generation.feedback.urls import urlpatterns as feedback_urls  # noqa: E402
+
+urlpatterns += feedback_urls
+
+# Intake → first program (generation/intake/).
+from generation.intake.urls import urlpatterns as intake_urls  # noqa: E402
+
+urlpatterns += intake_urls

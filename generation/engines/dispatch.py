@@ -25,6 +25,7 @@ from generation.constraints import enforce
 from generation.engines.base import Draft, EngineChoice, EngineName, GenerationRequest
 from generation.engines.reasoning import mark_reasoning
 from generation.engines.rules import RulesEngine
+from generation.feedback.apply import apply_preferences
 from settings_app.resolution import setting_str
 
 if TYPE_CHECKING:
@@ -88,7 +89,8 @@ def describe_engine(choice: EngineChoice | str = EngineChoice.AUTO) -> str:
 
 
 def generate_draft(packet: Packet, request: GenerationRequest) -> Draft:
-    """A draft from the chosen engine that passes the hard constraints (see the module doc)."""
+    """A draft from the chosen engine, with the coach's stable swaps pre-applied
+    (generation.feedback.apply), that passes the hard constraints (see the module doc)."""
     engine = engine_for(request.engine)
     if request.running is not None:
         from generation.running.engine import running_draft
@@ -104,10 +106,11 @@ def generate_draft(packet: Packet, request: GenerationRequest) -> Draft:
         if engine_class is None:
             draft = RulesEngine().generate(packet, request)
             draft.fallback_reason = "the LLM engine is not available in this installation"
-            return checked(draft, packet, request)
+            return checked(apply_preferences(draft, packet), packet, request)
         result: Draft = engine_class().generate(packet, request)
-        return checked(result, packet, request)
-    return checked(RulesEngine().generate(packet, request), packet, request)
+        return checked(apply_preferences(result, packet), packet, request)
+    draft = RulesEngine().generate(packet, request)
+    return checked(apply_preferences(draft, packet), packet, request)
 
 
 def checked(draft: Draft, packet: Packet, request: GenerationRequest) -> Draft:

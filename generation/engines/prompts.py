@@ -114,6 +114,10 @@ bands, dumbbells up to {LIMITS.light("lbs")} lb / {LIMITS.light("kg")} kg), \
 - Injuries: notes.health_flags name body parts; the request lists, per flagged part, the \
 exercises (by words in their names) that load it most. Do not program them; prefer a \
 same-pattern exercise that spares the part, and say in the reasoning which flag you respected.
+- Coach preferences: coach_preferences lists the coach's edits to earlier drafts (counts, \
+dates); follow them unless the data says otherwise, and then say why.
+- Intake: a new athlete's intake stands in for missing history; its estimated_maxes are \
+guesses, not training maxes, until maxes_confirmed.
 - Loads: an absolute_weight without a training max stays within the athlete's heaviest logged \
 load of that exercise (else of its pattern) plus {int(LIMITS.logged_margin * 100)} %; a youth \
 athlete's within {LIMITS.youth_body_weight:g} × body weight; one implement at most: \

@@ -14,9 +14,11 @@ from generation.packet.limits import LADDER, Limits
 from generation.packet.models import (
     DEFINITIONS,
     Catalog,
+    CoachPreference,
     CurrentProgram,
     ExerciseSummary,
     HealthFlag,
+    Intake,
     Meta,
     OtherExercise,
     OtherProgram,
@@ -68,6 +70,8 @@ class Fixed:
     prior_programs: list[OtherProgram]  # newest first, all of them
     health_flags: list[HealthFlag]
     session_adjustments: SessionAdjustments | None = None
+    coach_preferences: tuple[CoachPreference, ...] = ()
+    intake: Intake | None = None
 
 
 _Memo = dict[tuple[int, int, int, int, int], ExerciseSummary]
@@ -108,6 +112,8 @@ def _assemble(
         supplemental_programs=fixed.supplemental_programs,
         prior_programs=fixed.prior_programs[: limits.prior_programs],
         session_adjustments=fixed.session_adjustments,
+        coach_preferences=list(fixed.coach_preferences),
+        intake=fixed.intake,
         exercises=[_exercise_once(e, limits, memo) for e in detailed],
         other_exercises=[
             OtherExercise(

@@ -11,6 +11,7 @@ from athletes.models import Athlete
 from generation.packet.budget import Fixed, fit_to_budget
 from generation.packet.catalog import catalog_section, load_catalog
 from generation.packet.models import Packet
+from generation.packet.preferences import intake_section, preferences_section
 from generation.packet.programs import program_sections
 from generation.packet.runs import runs_section
 from generation.packet.sections import health_flags, profile_section
@@ -22,7 +23,7 @@ def build_packet(
     athlete: Athlete, *, today: dt.date | None = None, token_budget: int | None = None
 ) -> Packet:
     """The briefing packet for one athlete, within the token budget (setting
-    `generation.packet_token_budget`). A constant number of queries: 14, plus one settings
+    `generation.packet_token_budget`). A constant number of queries: 16, plus one settings
     read when called outside a request or task."""
     with settings_scope():
         return _build_packet(athlete, today=today or timezone.localdate(), budget=token_budget)
@@ -44,6 +45,8 @@ def _build_packet(athlete: Athlete, *, today: dt.date, budget: int | None) -> Pa
         prior_programs=prior,
         health_flags=health_flags(s, exercise_names=data.names, profile_notes=athlete.notes),
         session_adjustments=adjustment_summary(athlete, today=today),
+        coach_preferences=tuple(preferences_section(athlete)),
+        intake=intake_section(athlete),
     )
     packet = fit_to_budget(athlete, s, fixed, budget)
     # Added after fitting: a handful of numbers that no trimming step would shorten.

@@ -323,6 +323,46 @@ class Notes(_Model):
     health_flags: list[HealthFlag] = []
 
 
+class CoachPreference(_Model):
+    """A pattern in the coach's edits to this athlete's earlier drafts (generation.feedback).
+    `stable`: a swap made in >= 2 of the last 3 approved drafts, pre-applied to new drafts."""
+
+    kind: str
+    exercise: str
+    detail: str = ""
+    text: str
+    count: int
+    out_of: int = 0
+    stable: bool = False
+    typical_change_pct: float | None = None
+    first_seen: dt.date
+    last_seen: dt.date
+    # The drafts (run ids) that had it, newest first; the stable ones name these.
+    runs: list[int] = []
+    run_dates: list[dt.date] = []
+    recent: int = 0
+
+
+class Intake(_Model):
+    """The athlete's latest intake (athletes.intake): what they said before any history.
+    Estimated maxes are the athlete's guesses until the coach confirms them as TMs."""
+
+    date: dt.date
+    experience_years: int = 0
+    goals: list[str] = []
+    sport: str = ""
+    season_start: dt.date | None = None
+    season_end: dt.date | None = None
+    days_per_week: int
+    session_minutes: int
+    equipment_preset: str = ""
+    limitations: str = ""
+    likes: list[str] = []
+    dislikes: list[str] = []
+    estimated_maxes: list[str] = []  # "Back Squat 100 kg"
+    maxes_confirmed: bool = False
+
+
 class Packet(_Model):
     meta: Meta
     profile: Profile
@@ -339,6 +379,8 @@ class Packet(_Model):
     notes: Notes
     session_adjustments: SessionAdjustments | None = None  # today's-session adjustments
     runs: Runs | None = None
+    coach_preferences: list[CoachPreference] = []  # learned from the coach's edits
+    intake: Intake | None = None  # the latest intake snapshot
 
 
 def packet_json(packet: Packet, *, indent: int | None = None, exclude_catalog: bool = False) -> str:

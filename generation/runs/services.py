@@ -20,6 +20,7 @@ from django.utils import timezone
 from athletes.models import Athlete
 from generation.engines import dispatch
 from generation.engines.base import EngineChoice, GenerationRequest
+from generation.feedback.services import preferences_refresh
 from generation.models import (
     WORKING_STATUSES,
     EngineRequested,
@@ -378,6 +379,7 @@ def generation_approve(
             locked.save(
                 update_fields=["status", "approved_template", "decided_by", "decided_at", "edits"]
             )
+    _learn(run)
     run.refresh_from_db()
     return template
 
@@ -410,8 +412,19 @@ def generation_reject(*, run: GenerationRun, by: User | None, reason: str) -> Ge
                 f"This draft is {current.get_status_display().lower()}; "
                 "only a draft ready for review can be rejected."
             )
+    _learn(run)
     run.refresh_from_db()
     return run
+
+
+def _learn(run: GenerationRun) -> None:
+    """Re-derive the athlete's learned preferences from this decision. After the decision's
+    own transaction: preferences are derived data, and a failure here must not undo an
+    approval (the next decision derives them again)."""
+    try:
+        preferences_refresh(athlete=run.athlete)
+    except Exception:
+        logger.exception("Learning preferences from run %s failed", run.pk)
 
 
 def default_request_for(athlete: Athlete) -> GenerationRequest:

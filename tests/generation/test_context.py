@@ -46,8 +46,8 @@ from tests.generation.factories_context import TODAY, build_story
 
 pytestmark = pytest.mark.django_db
 
-QUERIES = 15  # 10 for the history, 3 for equipment and catalog, 1 for the settings,
-# 1 for today's-session adjustments
+QUERIES = 17  # 10 for the history, 3 for equipment and catalog, 1 for the settings,
+# 1 for today's-session adjustments, 1 for the learned coach preferences, 1 for the intake
 
 
 def _exercise(packet: Packet, name: str) -> ExerciseSummary:
