@@ -25,9 +25,13 @@ def logged_runs_of(s: AthleteStats) -> list[LoggedRun]:
     return runs
 
 
+MIN_RUN_METRES = 1000
+
+
 def runs_section(s: AthleteStats) -> Runs | None:
     runs = logged_runs_of(s)
-    if not runs:
+    # Sprints and shuttles are logged as distance too; they are no running history.
+    if not runs or max(run.metres for run in runs) < MIN_RUN_METRES:
         return None
     today = s.history.today
     profile = build_profile(runs, today=today)
