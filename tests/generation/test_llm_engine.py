@@ -561,12 +561,12 @@ def test_a_problem_in_weeks_sharing_a_plan_entry_is_sent_back_once(
     bad = tommy_compact()
     plank = sets_of(bad, "Plank")  # weeks 1 and 2 share these sets
     assert entry_of(bad, "Plank")[0]["plan"][0]["weeks"] == [1, 2]
-    plank[0][0] = 5000
+    plank[0][0] = 50000
     llm.queue(FakeReply.json(bad), FakeReply.json(tommy_compact()))
     generate(tommy)
     message = (
         "program.exercises[2].plan[0].sets[0][0] (Plank day 1, weeks 1, 2, set 1, reps): "
-        "reps 5000 is outside 1–3600 for rep type seconds"
+        "reps 50000 is outside 1–21600 for rep type seconds"
     )
     assert feedback(llm).count(message) == 1, feedback(llm)
 
