@@ -115,7 +115,7 @@ def workouts_review_bulk(*, athlete_id: int, workout_ids: list[int], by: User | 
     already reviewed keep their review. Returns how many were marked."""
     with transaction.atomic():
         pending = list(
-            Workout.objects.select_for_update()
+            Workout.objects.select_for_update(of=("self",))
             .filter(athlete_id=athlete_id, pk__in=workout_ids, review__isnull=True)
             .values_list("pk", flat=True)
         )
