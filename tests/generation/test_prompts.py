@@ -230,3 +230,31 @@ def test_the_repair_message_carries_the_answer_and_the_errors() -> None:
     assert "- problem 30\n" in user["content"]
     assert "problem 31" not in user["content"]
     assert "… and 10 more of the same kind" in user["content"]
+
+
+def test_learned_preferences_and_intake_are_explained_only_to_the_athletes_who_have_them(
+    tommy: Packet,
+) -> None:
+    import datetime as dt
+
+    from generation.packet.models import CoachPreference, Intake
+
+    plain = prompts.request_message(tommy, request())
+    assert "coach_preferences are the coach's edits" not in plain
+    assert "estimated_maxes are guesses" not in plain
+    assert "coach_preferences" not in prompts.system_message()
+
+    day = dt.date(2026, 3, 1)
+    swap = CoachPreference(
+        kind="swap", exercise="Depth Jump", text="replaced Depth Jump with Box Jump",
+        count=2, first_seen=day, last_seen=day,
+    )  # fmt: skip
+    taught = tommy.model_copy(
+        update={
+            "coach_preferences": [swap],
+            "intake": Intake(date=day, days_per_week=3, session_minutes=60),
+        }
+    )
+    message = prompts.request_message(taught, request())
+    assert "coach_preferences are the coach's edits" in message
+    assert "estimated_maxes are guesses" in message
