@@ -33,6 +33,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import open_throwaway  # noqa: E402
+from bench.stats import pct  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -44,13 +45,6 @@ class _Server(ThreadingMixIn, WSGIServer):
 class _Quiet(WSGIRequestHandler):
     def log_message(self, *args: Any) -> None:  # one line per request would drown the figures
         pass
-
-
-def _pct(values: Sequence[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 class Session:
@@ -179,8 +173,8 @@ def _report(
             kind: {
                 "requests": len(values),
                 "errors": len(errors[kind]),
-                "p50_ms": round(_pct(values, 50) * 1000, 1),
-                "p95_ms": round(_pct(values, 95) * 1000, 1),
+                "p50_ms": round(pct(values, 50) * 1000, 1),
+                "p95_ms": round(pct(values, 95) * 1000, 1),
                 "first_errors": errors[kind][:5],
             }
             for kind, values in timings.items()

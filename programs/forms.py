@@ -7,8 +7,9 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from programs.access import equipment_visible_to, importable_athletes, is_admin
-from programs.catalog.parse import LIMITS, size_over_limit
+from programs.catalog.parse import LIMITS
 from programs.catalog.schema import MAX_REPS, PROGRAM_NAME_MAX, SET_NOTES_MAX
+from programs.catalog.wording import size_over_limit
 from programs.models import Equipment, MovementPattern
 from replog.forms import NameField
 
@@ -65,7 +66,9 @@ class CatalogUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         assert isinstance(upload, UploadedFile)
         if upload.size is not None and upload.size > LIMITS.max_bytes:
-            raise forms.ValidationError(f"The file {size_over_limit(upload.size)}.")
+            raise forms.ValidationError(
+                f"The file {size_over_limit(upload.size, LIMITS.max_bytes)}."
+            )
         data = upload.read(LIMITS.max_bytes + 1)
         if len(data) > LIMITS.max_bytes:
             raise forms.ValidationError(

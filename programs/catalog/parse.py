@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,6 +28,7 @@ from programs.catalog.schema import (
     StrictCatalog,
     _describe,
 )
+from programs.catalog.wording import invalid_json, pydantic_message, too_big
 from replog.text import json_path as join_path
 from replog.text import text_problem
 
@@ -189,7 +189,7 @@ def _parse(raw: Any, *, strict: bool, limits: Limits) -> ParseResult:
         catalog = model.model_validate(document)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            issues.error(join_path(err["loc"]), _message(err))
+            issues.error(join_path(err["loc"]), pydantic_message(err))
         return ParseResult(None, None, issues.finish())
 
     if not strict:
@@ -214,7 +214,7 @@ def _load(raw: Any, issues: _Issues, limits: Limits) -> Any:
         if isinstance(raw, bytes | bytearray | memoryview):
             data = bytes(raw)
             if len(data) > limits.max_bytes:
-                issues.error("", _too_big(len(data), limits.max_bytes))
+                issues.error("", too_big(len(data), limits.max_bytes))
                 return None
             if data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]
@@ -227,7 +227,7 @@ def _load(raw: Any, issues: _Issues, limits: Limits) -> Any:
                 return None
         elif isinstance(raw, str):
             if len(raw) > limits.max_bytes or len(raw.encode("utf-8")) > limits.max_bytes:
-                issues.error("", _too_big(len(raw.encode("utf-8")), limits.max_bytes))
+                issues.error("", too_big(len(raw.encode("utf-8")), limits.max_bytes))
                 return None
             text = raw.removeprefix("\ufeff")
         else:
@@ -242,7 +242,7 @@ def _load(raw: Any, issues: _Issues, limits: Limits) -> Any:
             issues.error("", f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.")
             return None
         except ValueError as exc:  # NaN / Infinity, or an integer of thousands of digits
-            issues.error("", _invalid_json(exc))
+            issues.error("", invalid_json(exc))
             return None
         except RecursionError:
             issues.error("", f"The JSON is nested too deeply (the limit is {limits.max_depth}).")
@@ -256,28 +256,6 @@ def _load(raw: Any, issues: _Issues, limits: Limits) -> Any:
         )
         return None
     return document
-
-
-def _invalid_json(exc: ValueError) -> str:
-    text = str(exc)
-    if "integer string conversion" in text:
-        digits = re.search(r"value has (\d+) digits", text)
-        size = f" ({digits.group(1)} digits)" if digits else ""
-        return f"Invalid JSON: a number is too long{size}; numbers may have at most 4,300 digits."
-    return f"Invalid JSON: {text}."
-
-
-def size_over_limit(size: int, limit: int = LIMITS.max_bytes) -> str:
-    """ "is 11.0 MB; the limit is 10 MB" — in bytes when one decimal of MB would show a file just
-    over the limit as the limit itself ("10.0 MB; the limit is 10 MB")."""
-    megabytes = f"{size / 1_048_576:.1f} MB"
-    if megabytes == f"{limit / 1_048_576:.1f} MB":
-        return f"is {size:,} bytes; the limit is {limit / 1_048_576:.0f} MB ({limit:,} bytes)"
-    return f"is {megabytes}; the limit is {limit / 1_048_576:.0f} MB"
-
-
-def _too_big(size: int, limit: int) -> str:
-    return f"The file {size_over_limit(size, limit)}. Split the catalog into several files."
 
 
 def _check_depth_and_strings(document: Any, issues: _Issues, limits: Limits) -> None:
@@ -374,53 +352,6 @@ def _check_shape(document: dict[str, Any], issues: _Issues, limits: Limits) -> N
 
 
 # --- stage 3: pydantic errors in plain words --------------------------------------------------
-
-
-def _message(err: Any) -> str:
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    value = err.get("input")
-    loc = err.get("loc") or ()
-    last = loc[-1] if loc else ""
-    if kind == "missing":
-        if last == "type":
-            return 'is required and must be "catalog"'
-        if last == "reps":
-            return "is required (use null for an AMRAP set)"
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a CatalogJSON key"
-    if kind == "value_error":
-        return str(ctx.get("error", err.get("msg", "is invalid")))
-    if kind in {"literal_error", "enum"}:
-        if last == "type":
-            return f'must be "catalog", got {_describe(value)}'
-        return f"must be one of {ctx.get('expected', '')}, got {_describe(value)}"
-    if kind == "greater_than_equal":
-        return f"{_describe(value)} is less than the minimum {_bound(ctx.get('ge'))}"
-    if kind == "less_than_equal":
-        return f"{_describe(value)} is more than the maximum {_bound(ctx.get('le'))}"
-    if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
-        length = len(value) if isinstance(value, str) else "?"
-        return f"is {length} characters long; at most {ctx.get('max_length')} are allowed"
-    if kind == "too_long":
-        return (
-            f"has {ctx.get('actual_length')} entries; at most {ctx.get('max_length')} are allowed"
-        )
-    if kind in {"is_instance_of", "sequence_str", "list_type", "tuple_type"}:
-        return f"must be a list, got {_describe(value)}"
-    if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        return f"must be an object, got {_describe(value)}"
-    return str(err.get("msg", "is invalid"))
-
-
-_DECIMAL_REPR = re.compile(r"^Decimal\('([^']*)'\)$")
-
-
-def _bound(value: Any) -> str:
-    # pydantic hands Decimal bounds over as their repr, "Decimal('10000')": say 10000.
-    match = _DECIMAL_REPR.match(str(value))
-    return match.group(1) if match else str(value)
 
 
 # --- stage 4: unknown keys (lenient mode) -----------------------------------------------------

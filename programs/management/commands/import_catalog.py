@@ -11,8 +11,9 @@ from django.db.models import F
 
 from programs.access import catalog_owner
 from programs.catalog.matching import NEW
-from programs.catalog.parse import LIMITS, parse_catalog, size_over_limit
+from programs.catalog.parse import LIMITS, parse_catalog
 from programs.catalog.preview import build_preview
+from programs.catalog.wording import size_over_limit
 from programs.models import owned_by
 from programs.services import CatalogImportError, catalog_import
 
@@ -112,7 +113,7 @@ class Command(BaseCommand):
         try:
             size = path.stat().st_size
             if size > LIMITS.max_bytes:
-                raise CommandError(f"{path} {size_over_limit(size)}.")
+                raise CommandError(f"{path} {size_over_limit(size, LIMITS.max_bytes)}.")
             return path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from exc
