@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from generation.constraints.common import _FOUNDATIONAL, _YOUTH, Limits, _Exercise
 from generation.constraints.injury_map import INJURY_MAP
+from generation.packet.training_maxes import training_maxes_of
 from programs.catalog.matching import Thresholds, shared_index
 
 if TYPE_CHECKING:
@@ -93,25 +94,7 @@ class Enforcement:
         self.thresholds = Thresholds.from_settings()
 
     def _load_training_maxes(self) -> None:
-        from athletes.models import TrainingMax
-
-        self.tms: dict[str, Decimal] = {}
-        for e in self.packet.exercises:
-            if e.current_tm is not None:
-                self.tms[e.name.casefold()] = Decimal(str(e.current_tm))
-        rows = (
-            TrainingMax.objects.filter(
-                athlete_id=self.packet.meta.athlete_id,
-                effective_date__lte=self.packet.meta.generated_on,
-            )
-            .order_by("exercise_id", "-effective_date")
-            .values_list("exercise_id", "exercise__name", "weight")
-        )
-        seen: set[int] = set()
-        for ex_id, name, weight in rows:
-            if ex_id not in seen:
-                seen.add(ex_id)
-                self.tms.setdefault(name.casefold(), Decimal(weight))
+        self.tms: dict[str, Decimal] = training_maxes_of(self.packet)
 
     def _load_heaviest(self) -> None:
         """The heaviest weight logged on a working set, per exercise and per movement pattern:

@@ -10,6 +10,7 @@ from generation.constraints import INJURY_MAP
 from generation.engines.base import GenerationRequest
 from generation.engines.rules.model import Drafting, Ex, Stat, to_dec, top_weight_of
 from generation.engines.rules.thresholds import Thresholds
+from generation.packet.training_maxes import training_maxes_of
 from programs.models import (
     Exercise,
     ExerciseEquipment,
@@ -87,27 +88,7 @@ def load_catalog(ctx: Drafting) -> dict[str, Ex]:
 
 
 def load_training_maxes(ctx: Drafting) -> dict[str, Decimal]:
-    from athletes.models import TrainingMax
-
-    tms = {
-        e.name.casefold(): Decimal(str(e.current_tm))
-        for e in ctx.packet.exercises
-        if e.current_tm is not None
-    }
-    rows = (
-        TrainingMax.objects.filter(
-            athlete_id=ctx.packet.meta.athlete_id,
-            effective_date__lte=ctx.packet.meta.generated_on,
-        )
-        .order_by("exercise_id", "-effective_date")
-        .values_list("exercise_id", "exercise__name", "weight")
-    )
-    seen: set[int] = set()
-    for ex_id, name, weight in rows:
-        if ex_id not in seen:
-            seen.add(ex_id)
-            tms.setdefault(name.casefold(), Decimal(weight))
-    return tms
+    return training_maxes_of(ctx.packet)
 
 
 def load_stats(ctx: Drafting) -> None:
