@@ -29,7 +29,14 @@ from athletes.models import (
 from athletes.position import Position, position_after
 from athletes.sessions import is_run_session, session_label, sets_for_sessions
 from programs.loads import target_load
-from programs.models import Equipment, Exercise, PrescribedSet, ProgramTemplate, owned_by
+from programs.models import (
+    Equipment,
+    Exercise,
+    PrescribedSet,
+    ProgramTemplate,
+    owned_by,
+    programs_for_athlete,
+)
 from settings_app.resolution import get_setting
 
 ADHERENCE_DAYS = 28
@@ -576,11 +583,10 @@ def exercise_choices(athlete: Athlete) -> list[tuple[int, str]]:
 
 
 def program_choices(athlete: Athlete) -> list[tuple[str, list[tuple[int, str]]]]:
-    """Global templates and the athlete's own, grouped for a <select>."""
+    """The athlete's own programs, their coach's library and the global templates, grouped
+    for a <select>."""
     templates = list(
-        ProgramTemplate.objects.filter(Q(owner__isnull=True) | Q(owner=athlete)).order_by(
-            "name", "pk"
-        )
+        ProgramTemplate.objects.filter(programs_for_athlete(athlete.pk)).order_by("name", "pk")
     )
 
     def label(t: ProgramTemplate) -> str:
@@ -589,7 +595,8 @@ def program_choices(athlete: Athlete) -> list[tuple[str, list[tuple[int, str]]]]
 
     groups = [
         (f"{athlete.name}'s own programs", [(t.pk, label(t)) for t in templates if t.owner_id]),
-        ("Global programs", [(t.pk, label(t)) for t in templates if not t.owner_id]),
+        ("Coach's library", [(t.pk, label(t)) for t in templates if t.coach_id]),
+        ("Global programs", [(t.pk, label(t)) for t in templates if t.is_global]),
     ]
     return [(name, choices) for name, choices in groups if choices]
 

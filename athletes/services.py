@@ -564,6 +564,8 @@ def program_assign(
     in the same transaction, so an athlete never has two primaries or none in between."""
     if template.owner_id is not None and template.owner_id != athlete.pk:
         raise ValidationError({"template": f"“{template.name}” belongs to another athlete."})
+    if template.coach_id is not None and template.coach_id != athlete.coach_id:
+        raise ValidationError({"template": f"“{template.name}” is in another coach's library."})
     if role not in ProgramRole.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
     start = start_date or timezone.localdate()

@@ -178,7 +178,13 @@ def equipment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @coach_required
 def program_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     athlete = athlete_for_coach(request.user, pk)
-    form = AssignProgramForm(request.POST or None, choices=selectors.program_choices(athlete))
+    # ?template=ID preselects a program (the "Assign to …" button on a program's page).
+    chosen = request.GET.get("template", "")
+    form = AssignProgramForm(
+        request.POST or None,
+        choices=selectors.program_choices(athlete),
+        initial={"template": int(chosen)} if chosen.isdigit() else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         template = ProgramTemplate.objects.filter(pk=data["template"]).first()

@@ -69,7 +69,7 @@ def import_preview_render() -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext, override_settings
 
     from athletes.models import Role, User
-    from programs.services import import_draft_create
+    from programs.drafts import import_draft_create
 
     admin = User.objects.create(
         username="bench-import-admin", role=Role.COACH, is_staff=True, is_superuser=True

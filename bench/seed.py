@@ -31,7 +31,13 @@ from athletes.models import (
     Workout,
     WorkoutSet,
 )
-from programs.models import ExerciseEquipment, PrescribedSet, ProgramTemplate, RepType
+from programs.models import (
+    ExerciseEquipment,
+    PrescribedSet,
+    ProgramTemplate,
+    RepType,
+    global_programs,
+)
 
 SEED_PROGRAMS = (
     "5/3/1 Strength — 4-Week Loop",
@@ -95,7 +101,7 @@ def seed_athletes(
         defaults={"role": Role.COACH, "password": make_password(None)},
     )
     templates = list(
-        ProgramTemplate.objects.filter(name__in=SEED_PROGRAMS, owner__isnull=True).prefetch_related(
+        ProgramTemplate.objects.filter(global_programs(), name__in=SEED_PROGRAMS).prefetch_related(
             "sets__exercise"
         )
     )

@@ -15,6 +15,7 @@ from programs.models import (
     PrescribedSet,
     ProgramTemplate,
     ProgressionRule,
+    global_programs,
 )
 from programs.promote import equipment_promote, exercise_promote
 from replog.forms import NameFieldsAdmin
@@ -120,11 +121,17 @@ class OwnerFilter(admin.SimpleListFilter):
     parameter_name = "scope"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("global", "Global catalog"), ("athlete", "An athlete's own")]
+        return [
+            ("global", "Global catalog"),
+            ("library", "A coach's library"),
+            ("athlete", "An athlete's own"),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "global":
-            return queryset.filter(owner__isnull=True)
+            return queryset.filter(global_programs())
+        if self.value() == "library":
+            return queryset.filter(coach__isnull=False)
         if self.value() == "athlete":
             return queryset.filter(owner__isnull=False)
         return queryset
@@ -132,11 +139,20 @@ class OwnerFilter(admin.SimpleListFilter):
 
 @admin.register(ProgramTemplate)
 class ProgramTemplateAdmin(NameFieldsAdmin, admin.ModelAdmin):
-    list_display = ["name", "owner", "num_weeks", "num_days", "is_loop", "audience", "set_count"]
+    list_display = [
+        "name",
+        "owner",
+        "coach",
+        "num_weeks",
+        "num_days",
+        "is_loop",
+        "audience",
+        "set_count",
+    ]
     list_filter = [OwnerFilter, "audience", "is_loop", "num_days"]
-    search_fields = ["name", "description", "owner__name"]
-    list_select_related = ["owner"]
-    raw_id_fields = ["owner"]
+    search_fields = ["name", "description", "owner__name", "coach__username", "coach__last_name"]
+    list_select_related = ["owner", "coach"]
+    raw_id_fields = ["owner", "coach"]
     inlines = [PrescribedSetInline, ProgressionRuleInline]
     actions = [export_programs]
 
@@ -169,10 +185,19 @@ class ProgressionRuleAdmin(admin.ModelAdmin):
 
 @admin.register(ImportDraft)
 class ImportDraftAdmin(admin.ModelAdmin):
-    list_display = ["pk", "filename", "athlete", "source", "status", "created_by", "created_at"]
+    list_display = [
+        "pk",
+        "filename",
+        "athlete",
+        "library_coach",
+        "source",
+        "status",
+        "created_by",
+        "created_at",
+    ]
     list_filter = ["status", "source"]
     search_fields = ["filename", "athlete__name", "created_by__username"]
-    list_select_related = ["athlete", "created_by"]
-    raw_id_fields = ["athlete", "created_by", "approved_by"]
+    list_select_related = ["athlete", "library_coach", "created_by"]
+    raw_id_fields = ["athlete", "library_coach", "created_by", "approved_by"]
     readonly_fields = ["catalog", "warnings", "mapping", "set_edits", "result", "approved_at"]
     date_hierarchy = "created_at"

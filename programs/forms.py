@@ -10,7 +10,8 @@ from programs.access import equipment_visible_to, importable_athletes, is_admin
 from programs.catalog.parse import LIMITS
 from programs.catalog.schema import MAX_REPS, PROGRAM_NAME_MAX, SET_NOTES_MAX
 from programs.catalog.wording import size_over_limit
-from programs.models import Equipment, MovementPattern
+from programs.models import Equipment, KeptUpload, MovementPattern
+from programs.uploads import upload_kept
 from replog.forms import NameField
 
 
@@ -35,13 +36,12 @@ class ProgramFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Search")
 
 
-class CatalogUploadForm(forms.Form):
-    file = forms.FileField(
-        label="CatalogJSON file",
-        help_text="A catalog exported from RepLog (this one or the original app), up to 10 MB.",
-    )
+class ImportTargetForm(forms.Form):
+    """Where an import goes: one of the user's athletes, or nobody (a coach's library; an
+    admin's global catalog). The catalog upload and the free-text plan import share it."""
+
     athlete: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label=None
+        queryset=None, required=False, label="Import for", empty_label=None
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -51,19 +51,44 @@ class CatalogUploadForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = importable_athletes(user).order_by("name")
         if is_admin(user):
-            field.required = False
             field.empty_label = "Nobody — add to the global catalog"
             field.help_text = (
-                "Global: programs become catalog templates for everyone. For an athlete: the "
-                "program becomes their active program."
+                "Global: the programs become catalog templates for everyone. For an athlete: the "
+                "one program becomes their active program."
             )
         else:
-            field.required = True
-            field.empty_label = "Choose an athlete"
-            field.help_text = "The program becomes this athlete's active program."
+            field.empty_label = "Nobody — add to my library"
+            field.help_text = (
+                "Your library: the programs stay yours, to assign to any of your athletes later "
+                "(a file may hold many). For an athlete: the one program becomes their active "
+                "program."
+            )
 
-    def clean_file(self) -> bytes:
-        upload = self.cleaned_data["file"]
+
+class CatalogUploadForm(ImportTargetForm):
+    file = forms.FileField(
+        label="CatalogJSON file",
+        help_text="A catalog exported from RepLog (this one or the original app), up to 10 MB.",
+    )
+    # The file kept from the last attempt (programs.uploads): used when no new file is chosen.
+    kept = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    field_order = ["file", "athlete"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.kept_upload: KeptUpload | None = None
+        # With a kept file, choosing one again is optional (checked in clean()).
+        self.fields["file"].required = not self.data.get("kept")
+
+    def keep(self, kept: KeptUpload | None) -> None:
+        """Render with `kept` as the file: choosing one again becomes optional."""
+        self.fields["file"].required = kept is None
+
+    def clean_file(self) -> bytes | None:
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
         assert isinstance(upload, UploadedFile)
         if upload.size is not None and upload.size > LIMITS.max_bytes:
             raise forms.ValidationError(
@@ -75,6 +100,23 @@ class CatalogUploadForm(forms.Form):
                 f"The file is larger than {LIMITS.max_bytes / 1_048_576:.0f} MB."
             )
         return data
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "file" in self.errors:
+            return data
+        self.kept_upload = upload_kept(by=self.user, pk=data.get("kept"))
+        if data.get("file") is None:
+            if self.kept_upload is None:
+                self.add_error("file", "Choose a file.")
+            else:
+                data["file"] = bytes(self.kept_upload.data)
+        return data
+
+    def filename(self, upload: Any) -> str:
+        if upload is not None:
+            return str(getattr(upload, "name", "") or "")
+        return self.kept_upload.filename if self.kept_upload is not None else ""
 
 
 class MappingForm(forms.Form):

@@ -86,6 +86,36 @@ def usable_for_athlete(athlete_id: int, *, prefix: str = "") -> Q:
     return glob | Q(**{f"{prefix}owner__coached_athletes__id": athlete_id})
 
 
+def global_programs(*, prefix: str = "") -> Q:
+    """Programs in the global catalog: neither an athlete's own nor in a coach's library."""
+    return Q(**{f"{prefix}owner__isnull": True, f"{prefix}coach__isnull": True})
+
+
+def library_of(coach_id: int, *, prefix: str = "") -> Q:
+    """A coach's library: programs they imported for later, assignable to any of their athletes."""
+    return Q(**{f"{prefix}owner__isnull": True, f"{prefix}coach_id": coach_id})
+
+
+def program_scope(*, athlete_id: int | None = None, library_coach_id: int | None = None) -> Q:
+    """Where an import's programs go, and where their names must be unique: an athlete's own
+    programs, a coach's library, or (neither) the global catalog."""
+    if athlete_id is not None:
+        return Q(owner_id=athlete_id)
+    if library_coach_id is not None:
+        return library_of(library_coach_id)
+    return global_programs()
+
+
+def programs_for_athlete(athlete_id: int, *, prefix: str = "") -> Q:
+    """The programs an athlete may follow and the generator may read for them: the global ones,
+    their own, and their coach's library (a join: no query for the coach first)."""
+    return (
+        global_programs(prefix=prefix)
+        | Q(**{f"{prefix}owner_id": athlete_id})
+        | Q(**{f"{prefix}coach__coached_athletes__id": athlete_id})
+    )
+
+
 def _per_owner_unique(table: str) -> list[models.BaseConstraint]:
     # A name is unique among the global rows and within each coach's own: two coaches may each
     # have a "Box Jump" without clashing.
@@ -189,7 +219,8 @@ class ProgramTemplate(models.Model):
     )
     is_loop = models.BooleanField(default=False)
     audience = models.CharField(max_length=10, choices=Audience.choices, blank=True, default="")
-    # A global template has no owner; an athlete's own (imported or generated) program has one.
+    # A global template has neither owner nor coach; an athlete's own (imported or generated)
+    # program has an owner; a program in a coach's library has that coach (and no owner).
     # String reference: the catalog never imports athlete code.
     owner = models.ForeignKey(
         "athletes.Athlete",
@@ -197,6 +228,13 @@ class ProgramTemplate(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="own_programs",
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="library_programs",
     )
     # CatalogJSON 1.1 `weeks`: [{week, week_type, coach_notes}], kept as given so that an
     # export → import round trip is lossless.
@@ -207,13 +245,25 @@ class ProgramTemplate(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), condition=Q(owner__isnull=True), name="program_global_name_ci_unique"
+                Lower("name"),
+                condition=Q(owner__isnull=True, coach__isnull=True),
+                name="program_global_name_ci_unique",
             ),
             models.UniqueConstraint(
                 Lower("name"),
                 "owner",
                 condition=Q(owner__isnull=False),
                 name="program_owner_name_ci_unique",
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "coach",
+                condition=Q(coach__isnull=False),
+                name="program_library_name_ci_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=True) | Q(coach__isnull=True),
+                name="program_athlete_or_library",
             ),
             models.CheckConstraint(condition=Q(num_weeks__gte=1), name="program_num_weeks_gte_1"),
             models.CheckConstraint(
@@ -230,6 +280,10 @@ class ProgramTemplate(models.Model):
     @property
     def sessions_per_cycle(self) -> int:
         return self.num_weeks * self.num_days
+
+    @property
+    def is_global(self) -> bool:
+        return self.owner_id is None and self.coach_id is None
 
 
 class PrescribedSet(models.Model):
@@ -345,13 +399,21 @@ class ImportDraft(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-    # String reference: the catalog never imports athlete code. Empty = a global import.
+    # Where the programs go: one athlete's (their active program), a coach's library, or (both
+    # empty) the global catalog. String reference: the catalog never imports athlete code.
     athlete = models.ForeignKey(
         "athletes.Athlete",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="import_drafts",
+    )
+    library_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="library_imports",
     )
     source = models.CharField(
         max_length=10, choices=ImportSource.choices, default=ImportSource.UPLOAD
@@ -378,14 +440,47 @@ class ImportDraft(models.Model):
         indexes = [
             models.Index(fields=["created_by", "status"], name="import_draft_owner_status_idx")
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(athlete__isnull=True) | Q(library_coach__isnull=True),
+                name="import_draft_one_destination",
+            )
+        ]
 
     def __str__(self) -> str:
-        target = f" for {self.athlete}" if self.athlete_id else ""
-        return f"Import {self.pk}{target} ({self.get_status_display()})"
+        return f"Import {self.pk} {self.destination} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
         return reverse("programs:import_preview", args=[self.pk])
 
     @property
+    def destination(self) -> str:
+        if self.athlete_id:
+            return f"for {self.athlete}"
+        if self.library_coach_id:
+            return "into a coach's library"
+        return "into the global catalog"
+
+    @property
     def is_open(self) -> bool:
         return self.status == ImportStatus.DRAFT
+
+
+class KeptUpload(models.Model):
+    """A catalog file whose upload did not make a draft (a blocking error, a wrong destination),
+    kept so the coach can submit again without choosing it again: a browser never refills a
+    file input. One per user (a new one replaces it); removed once a draft is made."""
+
+    created_by = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kept_upload"
+    )
+    filename = models.CharField(max_length=255, blank=True, default="")
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'upload'} kept for {self.created_by}"
+
+    @property
+    def size(self) -> int:
+        return len(self.data)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -15,16 +13,14 @@ from programs.access import (
     programs_visible_to,
 )
 from programs.catalog.preview import Preview, build_preview
+from programs.drafts import effective_catalog
 from programs.models import (
     Equipment,
     Exercise,
     ExerciseEquipment,
     ImportDraft,
-    PrescribedSet,
     ProgramTemplate,
-    ProgressionRule,
 )
-from programs.services import effective_catalog
 
 EXERCISE_PAGE_LIMIT = 500
 
@@ -81,65 +77,13 @@ def exercise_detail(*, pk: int, user: Any) -> tuple[Exercise, list[ProgramTempla
 def program_list(*, user: Any, query: str = "") -> QuerySet[ProgramTemplate]:
     qs = (
         programs_visible_to(user)
-        .select_related("owner")
+        .select_related("owner", "coach")
         .annotate(set_count=Count("sets", distinct=True))
-        .order_by("owner_id", "name")
+        .order_by("owner_id", "coach_id", "name")
     )
     if query:
         qs = qs.filter(name__icontains=query)
     return qs
-
-
-@dataclass
-class GridCell:
-    sets: list[PrescribedSet]
-
-
-@dataclass
-class GridWeek:
-    week: int
-    week_type: str
-    coach_notes: str
-    days: list[list[PrescribedSet]]
-
-
-def program_detail(*, pk: int, user: Any) -> tuple[ProgramTemplate, list[GridWeek]]:
-    template = (
-        programs_visible_to(user)
-        .select_related("owner")
-        .prefetch_related(
-            Prefetch(
-                "sets",
-                queryset=PrescribedSet.objects.select_related("exercise").order_by(
-                    "week", "day", "sort_order", "exercise__name", "set_number"
-                ),
-            ),
-            Prefetch(
-                "progression_rules",
-                queryset=ProgressionRule.objects.select_related("exercise").order_by(
-                    "exercise__name"
-                ),
-            ),
-        )
-        .get(pk=pk)
-    )
-    return template, program_grid(template)
-
-
-def program_grid(template: ProgramTemplate) -> list[GridWeek]:
-    cells: dict[tuple[int, int], list[PrescribedSet]] = defaultdict(list)
-    for ps in template.sets.all():
-        cells[(ps.week, ps.day)].append(ps)
-    info = {w.get("week"): w for w in template.weeks or [] if isinstance(w, dict)}
-    return [
-        GridWeek(
-            week=w,
-            week_type=str(info.get(w, {}).get("week_type") or ""),
-            coach_notes=str(info.get(w, {}).get("coach_notes") or ""),
-            days=[cells.get((w, d), []) for d in range(1, template.num_days + 1)],
-        )
-        for w in range(1, template.num_weeks + 1)
-    ]
 
 
 def draft_for_user(*, pk: int, user: Any) -> ImportDraft:
@@ -162,4 +106,5 @@ def draft_preview(draft: ImportDraft) -> Preview:
         edited=edits,
         stored_warnings=draft.warnings or [],
         athlete_id=draft.athlete_id,
+        library_coach_id=draft.library_coach_id,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -15,22 +14,19 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from programs.access import catalog_owner
-from programs.catalog.matching import NEW, Decisions, propose_mapping
-from programs.catalog.parse import Issue, ParseResult, catalog_to_data, json_number, parse_catalog
-from programs.catalog.schema import PROGRAM_NAME_MAX, SET_NOTES_MAX, Catalog
+from programs.catalog.matching import NEW, Decisions
+from programs.catalog.parse import catalog_to_data, parse_catalog
+from programs.catalog.schema import PROGRAM_NAME_MAX, Catalog
 from programs.models import (
     Equipment,
     Exercise,
     ExerciseEquipment,
-    ImportDraft,
-    ImportSource,
-    ImportStatus,
     PrescribedSet,
     ProgramTemplate,
     ProgressionRule,
     owned_by,
+    program_scope,
 )
-from replog.jsondata import copy_json
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +37,6 @@ class CatalogImportError(Exception):
     def __init__(self, messages: list[str]) -> None:
         self.messages = list(messages)
         super().__init__("; ".join(self.messages))
-
-
-class DraftError(Exception):
-    """An import-draft action that is not allowed (closed draft, bad choice); a user message."""
 
 
 @dataclass
@@ -136,6 +128,7 @@ def catalog_import(
     catalog: Catalog | dict[str, Any],
     mapping: Decisions,
     athlete: Any = None,
+    library_coach: Any = None,
     by: Any = None,
     start_date: dt.date | None = None,
     cycle_goal: str = "",
@@ -147,12 +140,15 @@ def catalog_import(
     `mapping` comes from `MappingProposal.decide`. Existing equipment and exercises are reused
     as they are; new ones are created with the file's attributes. With `athlete`, the (single)
     program is owned by that athlete and becomes their active primary program; the previous one
-    ends with reason "replaced" (with `role="supplemental"` it runs beside it instead). New
-    exercises and equipment belong to the athlete's coach (or `owner_id`, or the coach `by`);
-    only an admin's import without an athlete creates global ones.
+    ends with reason "replaced" (with `role="supplemental"` it runs beside it instead). With
+    `library_coach`, the programs go into that coach's library, assigned to nobody. New
+    exercises and equipment belong to the athlete's or library's coach (or `owner_id`, or the
+    coach `by`); only an admin's import for neither creates global ones.
     Raises CatalogImportError — and writes nothing — when anything is unresolved or the
     database changed under us.
     """
+    if athlete is not None and library_coach is not None:
+        raise CatalogImportError(["An import goes to one athlete or to a library, not both."])
     cat = _validated(catalog)
     if not mapping.complete:
         raise CatalogImportError(mapping.unresolved)
@@ -167,8 +163,16 @@ def catalog_import(
         raise CatalogImportError(["The program decisions do not match the catalog's programs."])
     try:
         with transaction.atomic():
-            owner = owner_id if owner_id is not None else catalog_owner(athlete=athlete, by=by)
-            result = _import(cat, mapping, athlete, start_date or _today(), cycle_goal, owner, role)
+            owner = owner_id
+            if owner is None:
+                owner = catalog_owner(athlete=athlete, by=by, library_coach=library_coach)
+            library_id = getattr(library_coach, "pk", library_coach)
+            result = _import(
+                cat,
+                mapping,
+                Target(athlete, library_id, start_date or _today(), cycle_goal, role),
+                owner,
+            )
     except IntegrityError as exc:
         logger.warning("catalog import hit an integrity error: %s", exc)
         raise CatalogImportError(
@@ -185,15 +189,26 @@ def catalog_import(
     return result
 
 
-def _import(
-    cat: Catalog,
-    mapping: Decisions,
-    athlete: Any,
-    start_date: dt.date,
-    cycle_goal: str,
-    owner_id: int | None,
-    role: str = "primary",
-) -> ImportResult:
+@dataclass(frozen=True)
+class Target:
+    """Where the programs go: an athlete (assigned from `start_date`), a coach's library, or the
+    global catalog."""
+
+    athlete: Any
+    library_coach_id: int | None
+    start_date: dt.date
+    cycle_goal: str
+    role: str
+
+    @property
+    def scope(self) -> Q:
+        return program_scope(
+            athlete_id=getattr(self.athlete, "pk", None), library_coach_id=self.library_coach_id
+        )
+
+
+def _import(cat: Catalog, mapping: Decisions, target: Target, owner_id: int | None) -> ImportResult:
+    athlete = target.athlete
     result = ImportResult(athlete_id=getattr(athlete, "pk", None))
 
     # Equipment ------------------------------------------------------------------------------
@@ -288,13 +303,10 @@ def _import(
         ex_ids[key] = ex_ids[mapping.exercise[key][5:]]
 
     # Programs -------------------------------------------------------------------------------
-    owner_id = getattr(athlete, "pk", None)
-    scope = ProgramTemplate.objects.filter(
-        Q(owner_id=owner_id) if owner_id is not None else Q(owner__isnull=True)
-    )
+    scope = ProgramTemplate.objects.filter(target.scope)
     replace_ids = [int(d["replace_id"]) for d in mapping.programs if d.get("action") == "replace"]
     if replace_ids:
-        _replace_programs(scope, replace_ids, start_date)
+        _replace_programs(scope, replace_ids, target.start_date)
         result.programs_replaced = len(replace_ids)
     final_names = [str(d["name"]) for d in mapping.programs]
     taken = {
@@ -317,7 +329,8 @@ def _import(
             num_days=program.num_days,
             is_loop=program.is_loop,
             audience=program.audience or "",
-            owner_id=owner_id,
+            owner_id=getattr(athlete, "pk", None),
+            coach_id=target.library_coach_id if athlete is None else None,
             weeks=[w.model_dump() for w in program.weeks],
         )
         for i, program in enumerate(cat.programs)
@@ -359,7 +372,9 @@ def _import(
     result.template_ids = [t.pk for t in templates]
 
     if athlete is not None:
-        result.assignment_id = _assign(athlete, templates[0], start_date, cycle_goal, role)
+        result.assignment_id = _assign(
+            athlete, templates[0], target.start_date, target.cycle_goal, target.role
+        )
     return result
 
 
@@ -397,7 +412,10 @@ def _replace_programs(scope: Any, ids: list[int], today: dt.date) -> None:
     for row in rows:
         if row.n_active:
             raise CatalogImportError(
-                [f"{row.name!r} is the athlete's active program and cannot be replaced; rename"]
+                [
+                    f"{row.name!r} is an athlete's active program and cannot be replaced; "
+                    "rename the new one"
+                ]
             )
     unused = [row.pk for row in rows if not row.n_assignments]
     if unused:
@@ -428,222 +446,3 @@ def _assign(
         cycle_goal=cycle_goal,
     )
     return int(assignment.pk)
-
-
-# --- import drafts ----------------------------------------------------------------------------
-
-EDITABLE_SET_FIELDS = ("reps", "percentage", "absolute_weight", "target_rpe", "notes")
-
-
-def import_draft_create(
-    *,
-    raw: bytes | str | dict[str, Any],
-    by: Any,
-    athlete: Any = None,
-    filename: str = "",
-    source: str = ImportSource.UPLOAD,
-    strict: bool = False,
-    lines: list[dict[str, Any]] | None = None,
-) -> tuple[ImportDraft | None, ParseResult]:
-    """Parse and validate; on success store a draft. Returns (draft or None, the parse result
-    with every error and warning)."""
-    parsed = parse_catalog(raw, strict=strict)
-    if not parsed.ok or parsed.catalog is None or parsed.data is None:
-        return None, parsed
-    if athlete is not None and len(parsed.catalog.programs) != 1:
-        parsed.issues.append(
-            Issue(
-                "programs",
-                "an import for one athlete must hold exactly one program; this file has "
-                f"{len(parsed.catalog.programs)}",
-            )
-        )
-        return None, parsed
-    draft = ImportDraft.objects.create(
-        created_by=by,
-        athlete=athlete,
-        source=source,
-        filename=filename[:255],
-        catalog=parsed.data,
-        warnings=[w.as_dict() for w in parsed.warnings],
-        lines=lines or [],
-    )
-    return draft, parsed
-
-
-def _open(draft: ImportDraft) -> None:
-    if draft.status != ImportStatus.DRAFT:
-        raise DraftError(f"This import is {draft.get_status_display().lower()}; it cannot change.")
-
-
-def effective_catalog(draft: ImportDraft) -> dict[str, Any]:
-    """The draft's catalog with the coach's per-set edits applied."""
-    data = copy_json(draft.catalog)
-    programs = data.get("programs") or []
-    for key, changes in (draft.set_edits or {}).items():
-        try:
-            p, s = (int(part) for part in key.split(":"))
-            target = programs[p]["prescribed_sets"][s]
-        except (ValueError, IndexError, KeyError, TypeError):
-            continue
-        for name, value in changes.items():
-            if name in EDITABLE_SET_FIELDS:
-                target[name] = value
-    return data
-
-
-def _catalog_of(draft: ImportDraft) -> Catalog:
-    parsed = parse_catalog(effective_catalog(draft))
-    if parsed.catalog is None:
-        raise CatalogImportError([str(issue) for issue in parsed.errors])
-    return parsed.catalog
-
-
-def import_draft_set_mapping(*, draft: ImportDraft, kind: str, key: str, value: str) -> None:
-    """Record the coach's choice for one name: "db:<id>", "file:<key>" or "new"."""
-    _open(draft)
-    if kind not in ("equipment", "exercise"):
-        raise DraftError("Unknown kind of name.")
-    proposal = propose_mapping(_catalog_of(draft), athlete_id=draft.athlete_id)
-    if not proposal.valid_choice(kind, key, value):  # type: ignore[arg-type]
-        raise DraftError("That choice is not available for this name.")
-    mapping = dict(draft.mapping or {})
-    chosen = dict(mapping.get(kind, {}))
-    chosen[key] = value
-    mapping[kind] = chosen
-    draft.mapping = mapping
-    draft.updated_at = timezone.now()
-    draft.save(update_fields=["mapping", "updated_at"])
-
-
-def import_draft_set_program(
-    *, draft: ImportDraft, index: int, action: str, name: str = ""
-) -> None:
-    """Resolve a program-name clash: action "rename" (with `name`), "replace", or "reset"."""
-    _open(draft)
-    catalog = _catalog_of(draft)
-    if not 0 <= index < len(catalog.programs):
-        raise DraftError("No such program in this import.")
-    proposal = propose_mapping(catalog, athlete_id=draft.athlete_id)
-    program = proposal.programs[index]
-    choice: dict[str, Any] | None
-    if action == "rename":
-        name = " ".join(name.split())
-        problem = proposal.rename_problem(index, name)
-        if problem:
-            raise DraftError(problem[0].upper() + problem[1:] + ".")
-        choice = {"action": "rename", "name": name}
-    elif action == "replace":
-        if not program.can_replace:
-            raise DraftError(
-                "Only one of the athlete's own programs that is not their active program "
-                "can be replaced; choose a new name instead."
-            )
-        choice = {"action": "replace"}
-    elif action == "reset":
-        choice = None
-    else:
-        raise DraftError("Unknown action.")
-    mapping = dict(draft.mapping or {})
-    programs = dict(mapping.get("programs", {}))
-    if choice is None:
-        programs.pop(str(index), None)
-    else:
-        programs[str(index)] = choice
-    mapping["programs"] = programs
-    draft.mapping = mapping
-    draft.updated_at = timezone.now()
-    draft.save(update_fields=["mapping", "updated_at"])
-
-
-def _edit_value(name: str, value: Any) -> Any:
-    if name == "notes":
-        text = "" if value is None else str(value)
-        if len(text) > SET_NOTES_MAX:
-            raise DraftError(f"Notes are limited to {SET_NOTES_MAX} characters.")
-        return text
-    if value is None or value == "":
-        return None
-    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-        return json_number(value)
-    raise DraftError(f"{name} must be a number.")
-
-
-def import_draft_edit_set(
-    *, draft: ImportDraft, program: int, index: int, changes: dict[str, Any]
-) -> dict[str, Any]:
-    """Edit one prescribed set of the draft (reps, percentage, absolute_weight, target_rpe,
-    notes). Values must already be validated (the form does that); the whole catalog is
-    re-validated with the edit before it is kept. Returns the set as it now stands."""
-    _open(draft)
-    try:
-        original = draft.catalog["programs"][program]["prescribed_sets"][index]
-    except (KeyError, IndexError, TypeError):
-        raise DraftError("No such set in this import.") from None
-    key = f"{program}:{index}"
-    edits = dict(draft.set_edits or {})
-    current = dict(edits.get(key, {}))
-    for name, value in changes.items():
-        if name not in EDITABLE_SET_FIELDS:
-            raise DraftError(f"{name} cannot be edited here.")
-        value = _edit_value(name, value)
-        if value == original.get(name):
-            current.pop(name, None)
-        else:
-            current[name] = value
-    if current:
-        edits[key] = current
-    else:
-        edits.pop(key, None)
-    trial = ImportDraft(catalog=draft.catalog, set_edits=edits)
-    parsed = parse_catalog(effective_catalog(trial))
-    problems = [
-        i
-        for i in parsed.errors
-        if i.path.startswith(f"programs[{program}].prescribed_sets[{index}]")
-    ] or parsed.errors
-    if problems:
-        raise DraftError("; ".join(str(i) for i in problems[:3]))
-    draft.set_edits = edits
-    draft.updated_at = timezone.now()
-    draft.save(update_fields=["set_edits", "updated_at"])
-    return {**original, **current}
-
-
-def import_draft_approve(*, draft: ImportDraft, by: Any) -> ImportResult:
-    """Import the draft. Idempotent: approving an approved draft returns its recorded result
-    and writes nothing. Raises CatalogImportError (nothing written) while names are unresolved."""
-    with transaction.atomic():
-        locked = ImportDraft.objects.select_for_update().get(pk=draft.pk)
-        if locked.status == ImportStatus.APPROVED:
-            return ImportResult.from_dict(locked.result)
-        if locked.status == ImportStatus.DISCARDED:
-            raise DraftError("This import was discarded; upload the file again.")
-        catalog = _catalog_of(locked)
-        proposal = propose_mapping(catalog, athlete_id=locked.athlete_id)
-        decisions = proposal.decide(locked.mapping)
-        if not decisions.complete:
-            raise CatalogImportError(decisions.unresolved)
-        result = catalog_import(catalog=catalog, mapping=decisions, athlete=locked.athlete, by=by)
-        locked.status = ImportStatus.APPROVED
-        locked.result = {**result.as_dict(), "decisions": decisions.as_dict()}
-        locked.approved_by = by
-        locked.approved_at = timezone.now()
-        locked.updated_at = locked.approved_at
-        locked.save(update_fields=["status", "result", "approved_by", "approved_at", "updated_at"])
-    draft.refresh_from_db()
-    return result
-
-
-def import_draft_discard(*, draft: ImportDraft, by: Any) -> None:
-    with transaction.atomic():
-        locked = ImportDraft.objects.select_for_update().get(pk=draft.pk)
-        if locked.status == ImportStatus.DISCARDED:
-            return
-        if locked.status == ImportStatus.APPROVED:
-            raise DraftError("This import was approved already; it cannot be discarded.")
-        locked.status = ImportStatus.DISCARDED
-        locked.updated_at = timezone.now()
-        locked.save(update_fields=["status", "updated_at"])
-    logger.info("import draft %s discarded by %s", draft.pk, getattr(by, "pk", None))
-    draft.refresh_from_db()

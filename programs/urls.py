@@ -13,6 +13,7 @@ urlpatterns = [
     path("exercises/", views.exercise_list, name="exercise_list"),
     path("exercises/<int:pk>/", views.exercise_detail, name="exercise_detail"),
     path("export.json", views.catalog_export_view, name="catalog_export"),
+    path("library/export.json", views.library_export, name="library_export"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/new/", views.import_create, name="import_create"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),

@@ -11,6 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -19,11 +20,22 @@ from programs.access import (
     catalog_user_required,
     importer_required,
     is_admin,
+    library_owner_required,
+    library_programs,
     programs_visible_to,
 )
 from programs.catalog.export import catalog_export, dumps, export_filename
 from programs.catalog.issue_report import issue_report, names_from
 from programs.catalog.plaintext.fate import line_rows
+from programs.drafts import (
+    DraftError,
+    import_draft_approve,
+    import_draft_create,
+    import_draft_discard,
+    import_draft_edit_set,
+    import_draft_set_mapping,
+    import_draft_set_program,
+)
 from programs.forms import (
     CatalogUploadForm,
     ExerciseFilterForm,
@@ -32,7 +44,8 @@ from programs.forms import (
     ProgramNameForm,
     SetEditForm,
 )
-from programs.models import ImportDraft, ImportSource, ImportStatus
+from programs.models import ImportDraft, ImportSource, ImportStatus, KeptUpload
+from programs.program_page import program_page
 from programs.selectors import (
     draft_for_user,
     draft_preview,
@@ -45,21 +58,10 @@ from programs.selectors import (
     exercise_list as select_exercises,
 )
 from programs.selectors import (
-    program_detail as select_program,
-)
-from programs.selectors import (
     program_list as select_programs,
 )
-from programs.services import (
-    CatalogImportError,
-    DraftError,
-    import_draft_approve,
-    import_draft_create,
-    import_draft_discard,
-    import_draft_edit_set,
-    import_draft_set_mapping,
-    import_draft_set_program,
-)
+from programs.services import CatalogImportError
+from programs.uploads import upload_forget, upload_keep
 from replog.types import AuthedRequest
 
 PREVIEW = "programs/import_preview.html"
@@ -111,7 +113,8 @@ def program_list(request: AuthedRequest) -> HttpResponse:
     programs = list(select_programs(user=request.user, query=query))
     context = {
         "form": form,
-        "global_programs": [p for p in programs if p.owner_id is None],
+        "global_programs": [p for p in programs if p.is_global],
+        "library_programs": [p for p in programs if p.coach_id is not None],
         "athlete_programs": [p for p in programs if p.owner_id is not None],
     }
     template = "programs/program_list.html"
@@ -123,14 +126,17 @@ def program_list(request: AuthedRequest) -> HttpResponse:
 @require_GET
 @catalog_user_required
 def program_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    chosen = request.GET.get("athlete", "")
     try:
-        program, weeks = select_program(pk=pk, user=request.user)
+        page = program_page(
+            pk=pk, user=request.user, athlete_id=int(chosen) if chosen.isdigit() else None
+        )
     except ObjectDoesNotExist:
         raise Http404 from None
     return render(
         request,
         "programs/program_detail.html",
-        {"program": program, "weeks": weeks, "days": range(1, program.num_days + 1)},
+        {"page": page, "program": page.program, "days": range(1, page.program.num_days + 1)},
     )
 
 
@@ -150,6 +156,14 @@ def program_export(request: AuthedRequest, pk: int) -> HttpResponse:
     if program is None:
         raise Http404
     return _json_download(catalog_export(programs=[program]), export_filename(program))
+
+
+@require_GET
+@library_owner_required
+def library_export(request: AuthedRequest) -> HttpResponse:
+    programs = library_programs(request.user)
+    name = f"replog-library-{slugify(request.user.get_username()) or request.user.pk}.json"
+    return _json_download(catalog_export(programs=programs), name)
 
 
 @require_GET
@@ -174,7 +188,9 @@ def _upload_page(
     issues: Any = None,
     status: int = 200,
     data: dict[str, Any] | None = None,
+    kept: KeptUpload | None = None,
 ) -> HttpResponse:
+    form.keep(kept)
     return render(
         request,
         "programs/import_upload.html",
@@ -182,8 +198,8 @@ def _upload_page(
             "form": form,
             "issues": issues,
             "report": issue_report(issues, data) if issues else None,
-            # A browser never refills a file input: name the file so the coach knows which.
-            "filename": getattr(request.FILES.get("file"), "name", ""),
+            # A browser never refills a file input: the file is kept and named instead.
+            "kept": kept,
             "drafts": drafts_recent(user=request.user),
             "is_admin": is_admin(request.user),
         },
@@ -195,19 +211,25 @@ def _upload_page(
 @importer_required
 def import_create(request: AuthedRequest) -> HttpResponse:
     form = CatalogUploadForm(request.POST, request.FILES, user=request.user)
-    if not form.is_valid():
-        return _upload_page(request, form)
-    upload = request.FILES.get("file")
+    valid = form.is_valid()
+    filename = form.filename(request.FILES.get("file"))
+    raw: bytes | None = form.cleaned_data.get("file")
+    if not valid or raw is None:
+        # A file that was read (the destination was the problem) is kept for the next try.
+        kept = upload_keep(by=request.user, filename=filename, data=raw) if raw else None
+        return _upload_page(request, form, kept=kept)
     draft, parsed = import_draft_create(
-        raw=form.cleaned_data["file"],
+        raw=raw,
         by=request.user,
         athlete=form.cleaned_data.get("athlete"),
-        filename=getattr(upload, "name", "") or "",
+        filename=filename,
         source=ImportSource.UPLOAD,
     )
     if draft is None:
-        data = parsed.data or names_from(form.cleaned_data["file"])
-        return _upload_page(request, form, issues=parsed.issues, data=data)
+        kept = upload_keep(by=request.user, filename=filename, data=raw)
+        data = parsed.data or names_from(raw)
+        return _upload_page(request, form, issues=parsed.issues, data=data, kept=kept)
+    upload_forget(by=request.user)
     return redirect(draft)
 
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from athletes.services import program_assign
 from programs.catalog.parse import parse_catalog
+from programs.drafts import import_draft_approve
 from programs.models import ImportDraft
-from programs.services import import_draft_approve
 from tests.athletes.test_views import log_data
 from tests.conftest import client_for
 from tests.factories import ExerciseFactory, ProgramTemplateFactory

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from programs.models import Equipment, Exercise, PrescribedSet, ProgramTemplate
+from programs.models import Equipment, Exercise, PrescribedSet, ProgramTemplate, global_programs
 
 PLATE = Decimal("5")  # the story is told in lb: loads round to 5 lb
 
@@ -54,7 +54,7 @@ class Catalog:
         }
         self.equipment = {e.name.lower(): e for e in Equipment.objects.filter(owner__isnull=True)}
         self.templates = {
-            t.name.lower(): t for t in ProgramTemplate.objects.filter(owner__isnull=True)
+            t.name.lower(): t for t in ProgramTemplate.objects.filter(global_programs())
         }
         self._sets: dict[int, dict[tuple[int, int], list[PrescribedSet]]] = {}
 

@@ -25,7 +25,7 @@ from athletes.models import (
     WorkoutReview,
     WorkoutSet,
 )
-from programs.models import Exercise, ProgramTemplate
+from programs.models import Exercise, ProgramTemplate, global_programs
 
 DEMO_PASSWORD = "replog-demo"  # noqa: S105 — published in the README on purpose
 
@@ -138,7 +138,7 @@ def _counts() -> dict[str, int]:
         "training maxes": TrainingMax.objects.count(),
         "body weights": BodyWeight.objects.count(),
         "exercises": Exercise.objects.count(),
-        "programs": ProgramTemplate.objects.filter(owner__isnull=True).count(),
+        "programs": ProgramTemplate.objects.filter(global_programs()).count(),
     }
 
 

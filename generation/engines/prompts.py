@@ -335,9 +335,8 @@ def _sessions_text(rows: list[PrescriptionRow], names: dict[int, str], num_weeks
 
 def reference_programs(packet: Packet, request: GenerationRequest) -> list[dict[str, Any]]:
     """The programs the coach named as references (global ones, or the athlete's own), compact."""
-    from django.db.models import Q
 
-    from programs.models import PrescribedSet, ProgramTemplate
+    from programs.models import PrescribedSet, ProgramTemplate, programs_for_athlete
 
     ids = list(dict.fromkeys(request.reference_program_ids))[:MAX_REFERENCE_PROGRAMS]
     if not ids:
@@ -345,7 +344,7 @@ def reference_programs(packet: Packet, request: GenerationRequest) -> list[dict[
     templates = {
         t.pk: t
         for t in ProgramTemplate.objects.filter(
-            Q(owner__isnull=True) | Q(owner_id=packet.meta.athlete_id), pk__in=ids
+            programs_for_athlete(packet.meta.athlete_id), pk__in=ids
         )
     }
     rows: dict[int, list[PrescriptionRow]] = defaultdict(list)

@@ -21,7 +21,13 @@ from generation.intake import templates as tpl
 from generation.models import GenerationRun
 from generation.runs.services import generation_request
 from generation.runs.states import GenerationError
-from programs.models import Equipment, ExerciseEquipment, PrescribedSet, ProgramTemplate
+from programs.models import (
+    Equipment,
+    ExerciseEquipment,
+    PrescribedSet,
+    ProgramTemplate,
+    global_programs,
+)
 
 FIRST_PROGRAM_WEEKS = 4
 
@@ -61,7 +67,7 @@ def candidates() -> list[tpl.TemplateFacts]:
         needs[exercise_id].add(equipment.lower())
     exercises: dict[int, dict[int, tpl.ExerciseFacts]] = defaultdict(dict)
     for template_id, ex_id, ex_name, ex_tier in PrescribedSet.objects.filter(
-        template__owner__isnull=True
+        global_programs(prefix="template__")
     ).values_list("template_id", "exercise_id", "exercise__name", "exercise__tier"):
         facts = tpl.ExerciseFacts(ex_name, ex_tier or "", frozenset(needs[ex_id]))
         exercises[template_id][ex_id] = facts
@@ -70,7 +76,7 @@ def candidates() -> list[tpl.TemplateFacts]:
             t.pk, t.name, t.description, t.audience, t.num_days,
             tuple(exercises[t.pk].values()),
         )
-        for t in ProgramTemplate.objects.filter(owner__isnull=True).order_by("name")
+        for t in ProgramTemplate.objects.filter(global_programs()).order_by("name")
     ]  # fmt: skip
 
 

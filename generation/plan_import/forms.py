@@ -7,12 +7,12 @@ from django.core.files.uploadedfile import UploadedFile
 
 from generation.plan_import.models import PlanParser
 from generation.plan_import.service import MAX_CHARS
-from programs.forms import CatalogUploadForm
+from programs.forms import ImportTargetForm
 
 MAX_FILE_BYTES = 4 * MAX_CHARS  # UTF-8 is at most four bytes a character
 
 
-class PlanTextForm(CatalogUploadForm):
+class PlanTextForm(ImportTargetForm):
     """Paste or upload a plan; the athlete field (and who may pick whom) is the catalog
     upload's."""
 
@@ -37,7 +37,7 @@ class PlanTextForm(CatalogUploadForm):
 
     field_order = ["text", "file", "athlete", "name", "parser"]
 
-    def clean_file(self) -> str:  # type: ignore[override]  # text, not the catalog's bytes
+    def clean_file(self) -> str:
         upload = self.cleaned_data.get("file")
         if not upload:
             return ""

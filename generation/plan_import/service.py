@@ -41,8 +41,8 @@ from programs.catalog.plaintext import (
     to_catalog,
 )
 from programs.catalog.plaintext.fate import confidence
+from programs.drafts import import_draft_create
 from programs.models import ImportDraft, ImportSource
-from programs.services import import_draft_create
 from settings_app.resolution import resolve
 
 logger = logging.getLogger(__name__)

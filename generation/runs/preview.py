@@ -12,7 +12,7 @@ from generation.checker import CheckReport, check_draft
 from generation.models import GenerationRun
 from generation.runs import edits
 from generation.runs.selectors import run_packet
-from programs.loads import target_load
+from programs.loads import set_label
 
 
 @dataclass
@@ -123,19 +123,8 @@ def _int(value: object, default: int = 0) -> int:
         return default
 
 
-_REP_SUFFIX = {"seconds": " s", "distance": " m", "each_side": " each side"}
-
-
-def _num(value: object) -> str:
-    number = edits.number(value) if value is not None else None
-    return "" if number is None else f"{number:g}"
-
-
-def _load(pct: str, training_max: Decimal | None, increment: Decimal, unit: str) -> str:
-    if not pct or training_max is None:
-        return ""
-    load = target_load(training_max=training_max, percentage=Decimal(pct), increment=increment)
-    return f" · {load:f} {unit}".rstrip()
+def _num(value: object) -> float | None:
+    return edits.number(value) if value is not None else None
 
 
 def set_summary(
@@ -145,11 +134,9 @@ def set_summary(
     training_max: Decimal | None = None,
     increment: Decimal = Decimal("0"),
 ) -> str:
-    """ "5 @ 75 % · 115 lb", "AMRAP @ 85 %", "30 s", "10 each side @ 16 lbs", "8 @ BW · RPE 8".
-    A percentage shows the load it means when the athlete has a training max."""
+    """A draft's set as a coach writes it (programs.loads.set_label); the draft's JSON values
+    are read leniently: a value that is not a number shows the reps alone."""
     reps = row.get("reps")
-    rep_type = str(row.get("rep_type") or "reps")
-    text = "AMRAP" if reps is None else f"{reps}{_REP_SUFFIX.get(rep_type, '')}"
     try:
         pct, absolute, rpe = (
             _num(row.get("percentage")),
@@ -157,16 +144,17 @@ def set_summary(
             _num(row.get("target_rpe")),
         )
     except edits.EditError:
-        return text
-    if pct:
-        text += f" @ {pct} %" + _load(pct, training_max, increment, unit)
-    elif absolute == "0":
-        text += " @ BW"
-    elif absolute:
-        text += f" @ {absolute} {unit}"
-    if rpe:
-        text += f" · RPE {rpe}"
-    return text
+        pct = absolute = rpe = None
+    return set_label(
+        reps=reps,
+        rep_type=str(row.get("rep_type") or "reps"),
+        percentage=pct,
+        absolute_weight=absolute,
+        target_rpe=rpe,
+        unit=unit,
+        training_max=training_max,
+        increment=increment,
+    )
 
 
 def _reasoning_for(name: str, reasoning: list[Any]) -> list[str]:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from pydantic import ValidationError
 from rapidfuzz import fuzz, utils
@@ -16,7 +16,13 @@ from generation.constraints.injury_map import high_risk_for
 from generation.engines.rules import swap_order
 from generation.models import WORKING_STATUSES, GenerationRun, RunStatus
 from generation.packet import Packet
-from programs.models import Exercise, ExerciseEquipment, ProgramTemplate, usable_for_athlete
+from programs.models import (
+    Exercise,
+    ExerciseEquipment,
+    ProgramTemplate,
+    programs_for_athlete,
+    usable_for_athlete,
+)
 
 # The history and review lists never need the large audit fields; loading them would make a
 # long history page slow for no reason.
@@ -61,9 +67,10 @@ def drafts_awaiting_review(user: Any) -> QuerySet[GenerationRun]:
 
 
 def reference_program_choices(athlete: Athlete) -> QuerySet[ProgramTemplate]:
-    """Programs a coach may point the generator at: the global ones and this athlete's own."""
-    return ProgramTemplate.objects.filter(Q(owner__isnull=True) | Q(owner=athlete)).order_by(
-        "owner_id", "name"
+    """Programs a coach may point the generator at: the global ones, this athlete's own and
+    their coach's library."""
+    return ProgramTemplate.objects.filter(programs_for_athlete(athlete.pk)).order_by(
+        "owner_id", "coach_id", "name"
     )
 
 

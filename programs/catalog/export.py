@@ -26,6 +26,7 @@ from programs.models import (
     PrescribedSet,
     ProgramTemplate,
     ProgressionRule,
+    global_programs,
 )
 
 
@@ -127,7 +128,7 @@ def catalog_export(
         "equipment_links", queryset=ExerciseEquipment.objects.select_related("equipment")
     )
     if programs is None:
-        templates = _programs_query(ProgramTemplate.objects.filter(owner__isnull=True))
+        templates = _programs_query(ProgramTemplate.objects.filter(global_programs()))
         # The global catalog only: a coach's own rows are theirs, not everyone's to download.
         exercises = list(Exercise.objects.filter(owner__isnull=True).prefetch_related(links))
         equipment = list(Equipment.objects.filter(owner__isnull=True))

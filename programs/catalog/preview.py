@@ -334,6 +334,7 @@ def build_preview(
     create_missing: bool = False,
     rename_clashes: bool = False,
     owner_id: int | None = None,
+    library_coach_id: int | None = None,
 ) -> Preview:
     """`data` is the catalog to show (with any set edits applied); `edited` says which fields of
     which sets ("p:s") were changed; `stored_warnings` are the warnings of the original upload,
@@ -344,7 +345,9 @@ def build_preview(
             "build_preview needs a valid catalog: " + "; ".join(map(str, parsed.errors))
         )
     catalog = parsed.catalog
-    mp = propose_mapping(catalog, athlete_id=athlete_id, owner_id=owner_id)
+    mp = propose_mapping(
+        catalog, athlete_id=athlete_id, owner_id=owner_id, library_coach_id=library_coach_id
+    )
     overrides = overrides or {}
     decisions = mp.decide(overrides, create_missing=create_missing, rename_clashes=rename_clashes)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from programs.catalog.matching import propose_mapping
 from programs.catalog.parse import parse_catalog
-from programs.models import Equipment, Exercise, ProgramTemplate
+from programs.models import Equipment, Exercise, ProgramTemplate, global_programs
 from programs.services import CatalogImportError, ImportResult, catalog_import
 
 logger = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ def catalog_is_empty() -> bool:
     return not (
         Exercise.objects.exists()
         or Equipment.objects.exists()
-        or ProgramTemplate.objects.filter(owner__isnull=True).exists()
+        or ProgramTemplate.objects.filter(global_programs()).exists()
     )
 
 

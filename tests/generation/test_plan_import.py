@@ -17,8 +17,8 @@ from django.urls import reverse
 from athletes.models import Athlete
 from generation.plan_import.models import PlanImportLog
 from generation.plan_import.service import MAX_CHARS, PlanImportError, plan_import_parse
+from programs.drafts import import_draft_approve, import_draft_set_mapping
 from programs.models import ImportDraft, ImportSource, ProgramTemplate
-from programs.services import import_draft_approve, import_draft_set_mapping
 from tests.factories import ExerciseFactory
 from tests.fakes.openai_server import FakeLLMServer, FakeReply
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from programs.models import ImportDraft
-from programs.services import import_draft_create
+from athletes.models import AthleteProgram
+from programs.drafts import import_draft_create
+from programs.models import ImportDraft, ProgramTemplate
 from tests.access import (
     ADMIN_ONLY,
     ANY_COACH,
@@ -28,8 +30,14 @@ EVERYONE = {"anon": 302, "athlete": 200, "other_coach": 200, "coach": 200, "admi
 OWN_PROGRAM = {"anon": 302, "athlete": 200, "other_coach": 404, "coach": 200, "admin": 200}
 # Upload for the coach's athlete: another coach's form rejects the athlete (200 with an error).
 UPLOAD_FOR_ATHLETE = {"anon": 302, "athlete": 403, "other_coach": 200, "coach": 302, "admin": 302}
-# A global upload: only admins may; a coach gets the form back with "choose an athlete".
-UPLOAD_GLOBAL = {"anon": 302, "athlete": 403, "other_coach": 200, "coach": 200, "admin": 302}
+# An upload for nobody: an admin's goes to the global catalog, a coach's into their library.
+UPLOAD_NO_ATHLETE = {"anon": 302, "athlete": 403, "other_coach": 302, "coach": 302, "admin": 302}
+# A program in the coach's library: theirs and admins'; an athlete sees it once assigned to them.
+LIBRARY = {"anon": 302, "athlete": 404, "other_coach": 404, "coach": 200, "admin": 200}
+LIBRARY_ASSIGNED = {**LIBRARY, "athlete": 200}
+LIBRARY_DRAFT = {"anon": 302, "athlete": 403, "other_coach": 404, "coach": 200, "admin": 200}
+# A coach's own library (the admin persona is a staff coach: theirs, empty, is theirs too).
+COACH_ONLY = {"anon": 302, "athlete": 403, "other_coach": 200, "coach": 200, "admin": 200}
 GLOBAL_DRAFT = {"anon": 302, "athlete": 403, "other_coach": 404, "coach": 404, "admin": 200}
 HTMX_WRITE = {**COACH_PAGE}
 
@@ -66,6 +74,32 @@ def global_draft(p: Personas) -> ImportDraft:
     return p.extra["global_draft"]
 
 
+def library_draft(p: Personas) -> ImportDraft:
+    if "library_draft" not in p.extra:
+        draft, _ = import_draft_create(raw=DOC, by=p.coach, library_coach=p.coach)
+        assert draft is not None
+        p.extra["library_draft"] = draft
+    return p.extra["library_draft"]
+
+
+def library_program(p: Personas, *, assigned: bool = False) -> ProgramTemplate:
+    key = f"library_{assigned}"
+    if key not in p.extra:
+        template = ProgramTemplate.objects.create(
+            name=f"Library {assigned}", num_weeks=1, num_days=1, coach=p.coach
+        )
+        if assigned:
+            AthleteProgram.objects.create(
+                athlete=p.athlete,
+                template=template,
+                start_date=dt.date(2026, 1, 5),
+                is_active=False,
+                ended_on=dt.date(2026, 2, 1),
+            )
+        p.extra[key] = template
+    return p.extra[key]
+
+
 def upload_data(with_athlete: bool) -> Any:
     def build(p: Personas) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -94,6 +128,25 @@ ACCESS_CASES = [
     Case(
         "programs:program_detail", lambda p: [p.own_template.pk], expected=OWN_PROGRAM, label="own"
     ),
+    Case(
+        "programs:program_detail",
+        lambda p: [library_program(p).pk],
+        expected=LIBRARY,
+        label="library",
+    ),
+    Case(
+        "programs:program_detail",
+        lambda p: [library_program(p, assigned=True).pk],
+        expected=LIBRARY_ASSIGNED,
+        label="library, assigned to the athlete",
+    ),
+    Case(
+        "programs:program_export",
+        lambda p: [library_program(p).pk],
+        expected=LIBRARY,
+        label="library",
+    ),
+    Case("programs:library_export", expected=COACH_ONLY),
     Case("programs:program_export", lambda p: [p.template.pk], expected=EVERYONE, label="global"),
     Case(
         "programs:program_export", lambda p: [p.own_template.pk], expected=OWN_PROGRAM, label="own"
@@ -110,11 +163,17 @@ ACCESS_CASES = [
     Case(
         "programs:import_create",
         method="post",
-        expected=UPLOAD_GLOBAL,
+        expected=UPLOAD_NO_ATHLETE,
         data=upload_data(with_athlete=False),
-        label="global",
+        label="global or library",
     ),
     Case("programs:import_preview", draft_args),
+    Case(
+        "programs:import_preview",
+        lambda p: [library_draft(p).pk],
+        expected=LIBRARY_DRAFT,
+        label="library draft",
+    ),
     Case(
         "programs:import_preview",
         lambda p: [global_draft(p).pk],

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from programs.drafts import import_draft_create
 from programs.models import ProgramTemplate
-from programs.services import import_draft_create
 from tests.conftest import client_for
 from tests.factories import (
     ExerciseEquipmentFactory,

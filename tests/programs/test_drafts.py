@@ -9,10 +9,7 @@ from typing import Any
 import pytest
 
 from athletes.models import AthleteProgram
-from programs.models import ImportDraft, ImportStatus, PrescribedSet, ProgramTemplate
-from programs.selectors import draft_preview
-from programs.services import (
-    CatalogImportError,
+from programs.drafts import (
     DraftError,
     effective_catalog,
     import_draft_approve,
@@ -22,6 +19,9 @@ from programs.services import (
     import_draft_set_mapping,
     import_draft_set_program,
 )
+from programs.models import ImportDraft, ImportStatus, PrescribedSet, ProgramTemplate
+from programs.selectors import draft_preview
+from programs.services import CatalogImportError
 from tests.factories import ExerciseFactory, ProgramTemplateFactory
 from tests.programs.factories_catalog import catalog, exercise, program, pset
 
@@ -74,7 +74,9 @@ def test_an_athlete_draft_needs_exactly_one_program(admin_user: Any, athlete: An
     )
     assert draft is None
     assert [str(e) for e in parsed.errors] == [
-        "programs: an import for one athlete must hold exactly one program; this file has 2"
+        "programs: an import for one athlete must hold exactly one program; this file has 2: "
+        "import it into the global catalog instead (no athlete), then assign one of them to "
+        f"{athlete.name} from their page"
     ]
 
 
@@ -202,7 +204,7 @@ def test_program_name_clash_is_resolved_on_the_draft(admin_user: Any) -> None:
     ]
     with pytest.raises(DraftError) as error:
         import_draft_set_program(draft=draft, index=0, action="replace")
-    assert str(error.value).startswith("Only one of the athlete's own programs")
+    assert str(error.value).startswith("Only an athlete's own program or one in your library")
     with pytest.raises(DraftError) as error:
         import_draft_set_program(draft=draft, index=0, action="rename", name="ramp")
     assert str(error.value) == "'ramp' is taken too."

@@ -61,4 +61,5 @@ def test_upload_page_names_the_blocking_error_in_words(admin_user: Any) -> None:
     html = response.content.decode()
     assert "Program 2 “B”, set 1, reps: -3 is less than the minimum 1" in html
     assert "programs[1]" not in html
-    assert "(two.json)" in html  # the file the coach chose is named
+    # The file the coach chose is named and kept for the next try.
+    assert "<strong>two.json</strong>" in html

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from programs.drafts import import_draft_create
 from programs.models import ImportDraft, ImportStatus, ProgramTemplate
-from programs.services import import_draft_create
 from tests.conftest import client_for
 from tests.factories import (
     EquipmentFactory,
@@ -198,12 +198,14 @@ def test_a_file_over_the_limit_is_refused_by_the_form(admin_user: Any) -> None:
     assert ImportDraft.objects.count() == 0
 
 
-def test_a_coach_must_choose_one_of_their_athletes(
+def test_a_coach_imports_for_one_of_their_athletes_or_into_their_library(
     coach: Any, athlete: Any, other_coach: Any
 ) -> None:
     content = json.dumps(catalog()).encode()
-    page = upload(client_for(coach), content).content.decode()
-    assert "This field is required" in page
+    assert upload(client_for(coach), content).status_code == 302
+    library = ImportDraft.objects.get()
+    assert (library.athlete, library.library_coach) == (None, coach)
+    library.delete()
     from tests.factories import AthleteFactory
 
     stranger = AthleteFactory(coach=other_coach)

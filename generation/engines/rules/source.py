@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q
-
 from generation.engines.rules.model import (
     Drafting,
     Row,
@@ -22,6 +20,8 @@ from programs.models import (
     PrescribedSet,
     ProgramTemplate,
     ProgressionRule,
+    global_programs,
+    programs_for_athlete,
 )
 
 
@@ -31,7 +31,7 @@ def choose_source(ctx: Drafting) -> Source:
     skipped: list[str] = []
     for template_id in request.reference_program_ids:
         template = ProgramTemplate.objects.filter(
-            Q(owner__isnull=True) | Q(owner_id=athlete_id), pk=template_id
+            programs_for_athlete(athlete_id), pk=template_id
         ).first()
         if template is None:
             skipped.append(f"#{template_id} (not found, or another athlete's program)")
@@ -134,15 +134,13 @@ def best_template(ctx: Drafting) -> Source | None:
     profile = packet.profile
     names: dict[int, set[str]] = defaultdict(set)
     for template_id, name in (
-        PrescribedSet.objects.filter(template__owner__isnull=True)
+        PrescribedSet.objects.filter(global_programs(prefix="template__"))
         .values_list("template_id", "exercise__name")
         .distinct()
     ):
         names[template_id].add(name)
     candidates = [
-        t
-        for t in ProgramTemplate.objects.filter(owner__isnull=True).order_by("name")
-        if names[t.pk]
+        t for t in ProgramTemplate.objects.filter(global_programs()).order_by("name") if names[t.pk]
     ]
     if not candidates:
         return None

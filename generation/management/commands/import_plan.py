@@ -16,12 +16,8 @@ from generation.plan_import.service import MAX_CHARS, PlanImportError, plan_impo
 from programs.catalog.matching import NEW
 from programs.catalog.plaintext import LLM, PARSED
 from programs.catalog.preview import Preview, build_preview
-from programs.services import (
-    CatalogImportError,
-    DraftError,
-    import_draft_approve,
-    import_draft_set_mapping,
-)
+from programs.drafts import DraftError, import_draft_approve, import_draft_set_mapping
+from programs.services import CatalogImportError
 
 MAX_BYTES = 4 * MAX_CHARS
 
@@ -37,7 +33,7 @@ class Command(BaseCommand):
         target = parser.add_mutually_exclusive_group(required=True)
         target.add_argument("--athlete", type=int, help="import for this athlete id")
         target.add_argument(
-            "--coach", help="import as this coach (or admin) into the global catalog"
+            "--coach", help="import as this coach into their library (an admin: the global catalog)"
         )
         parser.add_argument("--parser", choices=PlanParser.values, default=PlanParser.AUTO)
         parser.add_argument("--name", default="", help="the program's name")

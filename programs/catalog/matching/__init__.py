@@ -54,7 +54,7 @@ from programs.catalog.matching.score import (
     similarity,
 )
 from programs.catalog.schema import PROGRAM_NAME_MAX, Catalog
-from programs.models import ProgramTemplate
+from programs.models import ProgramTemplate, program_scope
 
 __all__ = [
     "ALTERNATIVES",
@@ -181,12 +181,17 @@ class MappingProposal:
         athlete_id: int | None = None,
         thresholds: Thresholds | None = None,
         owner_id: int | None = None,
+        library_coach_id: int | None = None,
     ) -> None:
         self.catalog = catalog
         self.athlete_id = athlete_id
-        # An athlete's import matches in their coach's catalog; without one, the caller says.
+        self.library_coach_id = None if athlete_id is not None else library_coach_id
+        # An athlete's import matches in their coach's catalog, a library import in the
+        # library's coach's; without either, the caller says.
         if owner_id is None and athlete_id is not None:
             owner_id = catalog_owner_of_athlete(athlete_id)
+        if owner_id is None and self.library_coach_id is not None:
+            owner_id = self.library_coach_id
         self.owner_id = owner_id
         self.matcher = NameMatcher(thresholds or Thresholds.from_settings(), owner_id=owner_id)
         self.thresholds = self.matcher.thresholds
@@ -225,10 +230,14 @@ class MappingProposal:
 
     # programs ---------------------------------------------------------------------------------
 
+    @property
+    def is_global(self) -> bool:
+        return self.athlete_id is None and self.library_coach_id is None
+
     def _program_scope(self) -> Any:
-        if self.athlete_id is None:
-            return ProgramTemplate.objects.filter(owner__isnull=True)
-        return ProgramTemplate.objects.filter(owner_id=self.athlete_id)
+        return ProgramTemplate.objects.filter(
+            program_scope(athlete_id=self.athlete_id, library_coach_id=self.library_coach_id)
+        )
 
     def _propose_programs(self) -> list[ProgramProposal]:
         rows = self._program_scope().annotate(
@@ -251,7 +260,9 @@ class MappingProposal:
             if clash is not None:
                 suggested = free_name(program.name, taken)
                 taken.add(suggested.casefold())
-            can_replace = clash is not None and self.athlete_id is not None and not clash.is_active
+            # A global program is never replaced from an upload; an athlete's own or a library
+            # program is, while no athlete follows it as their active program.
+            can_replace = clash is not None and not self.is_global and not clash.is_active
             out.append(ProgramProposal(index, program.name, clash, can_replace, suggested))
         return out
 
@@ -362,9 +373,11 @@ class MappingProposal:
         if rename_clashes:
             return {"action": "new", "name": proposal.suggested_name}, ""
         where = (
-            "an existing global program"
-            if self.athlete_id is None
-            else "one of the athlete's programs"
+            "one of the athlete's programs"
+            if self.athlete_id is not None
+            else "a program in your library"
+            if self.library_coach_id is not None
+            else "an existing global program"
         )
         how = "rename it or replace the existing one" if proposal.can_replace else "rename it"
         return None, f"program {proposal.name!r} has the same name as {where}: {how}"
@@ -402,5 +415,12 @@ def propose_mapping(
     athlete_id: int | None = None,
     thresholds: Thresholds | None = None,
     owner_id: int | None = None,
+    library_coach_id: int | None = None,
 ) -> MappingProposal:
-    return MappingProposal(catalog, athlete_id=athlete_id, thresholds=thresholds, owner_id=owner_id)
+    return MappingProposal(
+        catalog,
+        athlete_id=athlete_id,
+        thresholds=thresholds,
+        owner_id=owner_id,
+        library_coach_id=library_coach_id,
+    )

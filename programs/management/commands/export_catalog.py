@@ -11,16 +11,25 @@ from programs.models import ProgramTemplate
 
 
 class Command(BaseCommand):
-    help = "Export the global catalog (or one program) as CatalogJSON 1.1."
+    help = "Export the global catalog (or one program, or a coach's library) as CatalogJSON 1.1."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--program", help="export only the program with this name")
         parser.add_argument("--program-id", type=int, help="export only the program with this id")
+        parser.add_argument("--library", metavar="COACH", help="export this coach's library")
         parser.add_argument("--output", "-o", help="write to this file instead of stdout")
 
     def handle(self, *args: Any, **options: Any) -> None:
         programs: list[Any] | None = None
-        if options["program_id"] is not None:
+        if options["library"]:
+            programs = list(
+                ProgramTemplate.objects.filter(
+                    owner__isnull=True, coach__username=options["library"]
+                ).order_by("name")
+            )
+            if not programs:
+                raise CommandError(f"{options['library']!r} has no program in their library.")
+        elif options["program_id"] is not None:
             programs = list(ProgramTemplate.objects.filter(pk=options["program_id"]))
             if not programs:
                 raise CommandError(f"No program with id {options['program_id']}.")
@@ -29,10 +38,10 @@ class Command(BaseCommand):
             matches = list(
                 ProgramTemplate.objects.annotate(lname=Lower("name"))
                 .filter(lname=name.lower())
-                .select_related("owner")
+                .select_related("owner", "coach")
                 .order_by("owner_id")
             )
-            global_ = [p for p in matches if p.owner_id is None]
+            global_ = [p for p in matches if p.is_global]
             if global_:
                 programs = global_[:1]
             elif len(matches) == 1:
@@ -40,9 +49,9 @@ class Command(BaseCommand):
             elif not matches:
                 raise CommandError(f"No program named {name!r}.")
             else:
-                listed = ", ".join(f"{p.pk} ({p.owner})" for p in matches)
+                listed = ", ".join(f"{p.pk} ({_whose(p)})" for p in matches)
                 raise CommandError(
-                    f"{len(matches)} athletes have a program named {name!r}: use --program-id "
+                    f"{len(matches)} programs are named {name!r}: use --program-id "
                     f"with one of {listed}."
                 )
         text = dumps(catalog_export(programs=programs))
@@ -54,3 +63,9 @@ class Command(BaseCommand):
             self.stderr.write(f"Wrote {options['output']}")
         else:
             self.stdout.write(text, ending="")
+
+
+def _whose(program: ProgramTemplate) -> str:
+    if program.owner_id is not None:
+        return str(program.owner)
+    return f"{program.coach}'s library" if program.coach_id is not None else "global"

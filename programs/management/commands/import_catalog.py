@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import F
 
-from programs.access import catalog_owner
+from programs.access import catalog_owner, is_coach
 from programs.catalog.matching import NEW
 from programs.catalog.parse import LIMITS, parse_catalog
 from programs.catalog.preview import build_preview
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and map, write nothing")
         parser.add_argument(
             "--athlete", type=int, help="import the (single) program for this athlete id"
+        )
+        parser.add_argument(
+            "--library",
+            metavar="COACH",
+            help="import the programs into this coach's library (their username)",
         )
         parser.add_argument(
             "--map",
@@ -69,13 +75,17 @@ class Command(BaseCommand):
                     f"{len(parsed.catalog.programs)}."
                 )
 
-        owner_id = catalog_owner(athlete=athlete)
+        coach = self._coach(options["library"]) if options["library"] else None
+        if coach is not None and athlete is not None:
+            raise CommandError("Use --athlete or --library, not both.")
+        owner_id = catalog_owner(athlete=athlete, library_coach=coach)
         overrides = self._overrides(parsed.data, options["map"], owner_id)
         preview = build_preview(
             data=parsed.data,
             overrides=overrides,
             stored_warnings=[w.as_dict() for w in parsed.warnings],
             athlete_id=getattr(athlete, "pk", None),
+            library_coach_id=getattr(coach, "pk", None),
             create_missing=options["create_missing"],
             rename_clashes=options["rename_clashes"],
         )
@@ -95,13 +105,22 @@ class Command(BaseCommand):
             return
         try:
             result = catalog_import(
-                catalog=preview.catalog, mapping=preview.decisions, athlete=athlete
+                catalog=preview.catalog,
+                mapping=preview.decisions,
+                athlete=athlete,
+                library_coach=coach,
             )
         except CatalogImportError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         for line in result.lines():
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Imported."))
+
+    def _coach(self, username: str) -> Any:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None or not is_coach(user):
+            raise CommandError(f"No active coach with the username {username!r}.")
+        return user
 
     def _read(self, name: str) -> bytes:
         if name == "-":
