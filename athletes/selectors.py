@@ -8,11 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from athletes.access import athletes_managed_by, athletes_visible_to
+from athletes.access import athletes_managed_by
 from athletes.models import (
     Athlete,
     AthleteNote,
@@ -39,7 +39,6 @@ from programs.models import (
 )
 from settings_app.resolution import get_setting
 
-ADHERENCE_DAYS = 28
 RECENT_WORKOUTS = 6
 RECENT_BODY_WEIGHTS = 12
 RECENT_NOTES = 30
@@ -53,60 +52,14 @@ def plate_increment() -> Decimal:
         return Decimal("0")
 
 
-# --- adherence, position -----------------------------------------------------------------------
+# --- position ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Adherence:
-    """Sessions logged against the program vs sessions due, over the last four weeks of it."""
-
-    logged: int
-    expected: int
-    days: int
-
-    @property
-    def counted(self) -> int:
-        # Shown beside the percentage: "8/7" read as more than everything that was due.
-        return min(self.logged, self.expected)
-
-    @property
-    def percent(self) -> int | None:
-        if self.expected == 0:
-            return None
-        return min(100, round(100 * self.logged / self.expected))
-
-    @property
-    def level(self) -> str:
-        pct = self.percent
-        if pct is None:
-            return "muted"
-        return "ok" if pct >= 85 else "warn" if pct >= 60 else "danger"
-
-
-def adherence_window_start(today: dt.date) -> dt.date:
-    return today - dt.timedelta(days=ADHERENCE_DAYS - 1)
-
-
-def compute_adherence(
-    *, assignment: AthleteProgram, logged_recent: int, today: dt.date
-) -> Adherence | None:
-    # Sessions due = days/week × weeks since the start (fractional, floored to whole sessions),
-    # capped at four weeks, so a program started on Monday is not "behind" on Tuesday.
-    if today < assignment.start_date:
-        return None
-    days = min(ADHERENCE_DAYS, (today - assignment.start_date).days + 1)
-    expected = assignment.template.num_days * days // 7
-    return Adherence(logged=logged_recent, expected=expected, days=days)
-
-
-def _assignments_with_counts(today: dt.date) -> QuerySet[AthleteProgram]:
-    window = Q(workouts__date__gte=adherence_window_start(today)) & Q(
-        workouts__date__gte=F("start_date"), workouts__date__lte=today
-    )
+def _assignments_with_counts() -> QuerySet[AthleteProgram]:
     return (
         AthleteProgram.objects.filter(is_active=True)
         .select_related("template")
-        .annotate(logged_total=Count("workouts"), logged_recent=Count("workouts", filter=window))
+        .annotate(logged_total=Count("workouts"))
         .order_by("role", "-start_date", "-pk")
     )
 
@@ -119,60 +72,6 @@ def _position(assignment: AthleteProgram) -> Position:
         num_days=template.num_days,
         is_loop=template.is_loop,
     )
-
-
-# --- athlete list ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AthleteRow:
-    athlete: Athlete
-    assignment: AthleteProgram | None
-    position: Position | None
-    adherence: Adherence | None
-    last_workout: dt.date | None
-    unreviewed: int
-
-
-def athlete_list(*, user: User, query: str = "") -> list[AthleteRow]:
-    """Two queries whatever the number of athletes: athletes with their aggregates, then their
-    active primary programs with session counts."""
-    today = timezone.localdate()
-    primaries = _assignments_with_counts(today).filter(role=ProgramRole.PRIMARY)
-    athletes = (
-        athletes_visible_to(user)
-        .select_related("coach")
-        .annotate(
-            last_workout=Max("workouts__date"),
-            unreviewed=Count("workouts", filter=Q(workouts__review__isnull=True)),
-        )
-        .prefetch_related(Prefetch("assignments", queryset=primaries, to_attr="active_primaries"))
-        .order_by("name", "pk")
-    )
-    term = query.strip()
-    if term:
-        athletes = athletes.filter(Q(name__icontains=term) | Q(sport__icontains=term))
-    rows = []
-    for athlete in athletes:
-        active: list[AthleteProgram] = getattr(athlete, "active_primaries", [])
-        assignment = active[0] if active else None
-        rows.append(
-            AthleteRow(
-                athlete=athlete,
-                assignment=assignment,
-                position=_position(assignment) if assignment else None,
-                adherence=compute_adherence(
-                    assignment=assignment,
-                    logged_recent=getattr(assignment, "logged_recent", 0),
-                    today=today,
-                )
-                if assignment
-                else None,
-                last_workout=athlete.last_workout,
-                unreviewed=athlete.unreviewed,
-            )
-        )
-    return rows
 
 
 # --- today's prescription ----------------------------------------------------------------------
@@ -321,7 +220,7 @@ def prescription_for(athlete: Athlete, *, assignment_pk: int | None = None) -> P
     assignment `assignment_pk`, a supplemental one), with target loads from today's TMs."""
     today = timezone.localdate()
     chosen = Q(pk=assignment_pk) if assignment_pk is not None else Q(role=ProgramRole.PRIMARY)
-    assignment = _assignments_with_counts(today).filter(chosen, athlete=athlete).first()
+    assignment = _assignments_with_counts().filter(chosen, athlete=athlete).first()
     if assignment is None:
         return None
     position = _position(assignment)
@@ -426,7 +325,6 @@ class AthletePage:
     supplemental: list[AthleteProgram]
     supplemental_sessions: list[Prescription]
     position: Position | None
-    adherence: Adherence | None
     prescription: Prescription | None
     recent_workouts: list[Workout]
     workout_count: int
@@ -484,7 +382,7 @@ def athlete_page(*, user: User, athlete: Athlete) -> AthletePage:
     # without coaching rights) never sees them.
     show_private = manage
     equipment = list(athlete.equipment.order_by("name"))
-    assignments = list(_assignments_with_counts(today).filter(athlete=athlete))
+    assignments = list(_assignments_with_counts().filter(athlete=athlete))
     primary = next((a for a in assignments if a.role == ProgramRole.PRIMARY), None)
     supplemental = [a for a in assignments if a.role != ProgramRole.PRIMARY]
 
@@ -496,13 +394,7 @@ def athlete_page(*, user: User, athlete: Athlete) -> AthletePage:
     position = _position(primary) if primary else None
     prescription = None
     missing_equipment: list[Equipment] = []
-    adherence = None
     if primary is not None and position is not None:
-        adherence = compute_adherence(
-            assignment=primary,
-            logged_recent=getattr(primary, "logged_recent", 0),
-            today=today,
-        )
         sets = [] if position.block_complete else _session_sets(primary.template_id, position)
         prescription = build_prescription(
             assignment=primary,
@@ -542,7 +434,6 @@ def athlete_page(*, user: User, athlete: Athlete) -> AthletePage:
         if supplemental
         else [],
         position=position,
-        adherence=adherence,
         prescription=prescription,
         recent_workouts=recent,
         workout_count=Workout.objects.filter(athlete=athlete).count(),

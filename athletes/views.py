@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from athletes import selectors, services, substitutions
+from athletes import roster, selectors, services, substitutions
 from athletes.access import athlete_for_coach, athlete_for_logging, athlete_for_view
 from athletes.charts import athlete_charts
 from athletes.forms import (
@@ -28,6 +28,7 @@ from athletes.forms import (
 )
 from athletes.models import Athlete, AthleteNote, AthleteProgram, Workout
 from athletes.runs import running_charts
+from athletes.stats.thresholds import ADHERENCE_WEEKS
 from programs.models import Exercise, ProgramTemplate, owned_by
 from replog.access import coach_required
 from replog.types import AuthedRequest
@@ -54,8 +55,8 @@ def athlete_list(request: AuthedRequest) -> HttpResponse:
         if own is not None:
             return redirect("athletes:detail", pk=own)
     query = request.GET.get("q", "")[:100]
-    rows = selectors.athlete_list(user=user, query=query)
-    context = {"rows": rows, "query": query}
+    rows = roster.athlete_list(user=user, query=query)
+    context = {"rows": rows, "query": query, "adherence_weeks": ADHERENCE_WEEKS}
     if request.htmx and request.htmx.target == "athlete-rows":
         return render(request, "athletes/list.html#rows", context)
     return render(request, "athletes/list.html", context)

@@ -119,6 +119,12 @@ _REASON_RE = re.compile(
 )
 
 
+def adherence_since(today: dt.date, weeks: int = ADHERENCE_WEEKS) -> dt.date:
+    """The first day whose workouts `adherence` reads: a list loading many athletes at once
+    loads no more than this."""
+    return monday(today) - dt.timedelta(weeks=weeks)
+
+
 def adherence(
     workouts: Sequence[WorkoutRow],
     assignments: Sequence[AssignmentRow],
@@ -130,7 +136,8 @@ def adherence(
     """Prescribed sessions (the primary program's days per week) vs workouts logged, for the
     last `weeks` complete weeks. Extra sessions in a week never make up for a missed one."""
     this_week = monday(today)
-    starts = [this_week - dt.timedelta(weeks=i) for i in range(weeks, -1, -1)]
+    first = adherence_since(today, weeks)
+    starts = [first + dt.timedelta(weeks=i) for i in range(weeks + 1)]
     by_week: dict[dt.date, list[WorkoutRow]] = defaultdict(list)
     for w in workouts:
         by_week[monday(w.date)].append(w)

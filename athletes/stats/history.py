@@ -157,20 +157,8 @@ def _set_totals(history: History, counts: Counts) -> None:
 
 def _assignments(athlete: Athlete, counts: Counts) -> list[AssignmentRow]:
     return [
-        AssignmentRow(
-            id=a.pk,
-            template_id=a.template_id,
-            name=a.template.name,
-            num_weeks=a.template.num_weeks,
-            num_days=a.template.num_days,
-            start_date=a.start_date,
-            is_loop=a.template.is_loop,
-            is_active=a.is_active,
-            role=a.role,
-            audience=a.template.audience,
-            cycle_goal=a.cycle_goal,
-            ended_on=a.ended_on,
-            end_reason=a.get_end_reason_display() if a.end_reason else "",
+        assignment_row(
+            a,
             sessions_logged=counts.get(a.pk, (0, None, None))[0],
             last_logged=counts.get(a.pk, (0, None, None))[2],
         )
@@ -178,6 +166,30 @@ def _assignments(athlete: Athlete, counts: Counts) -> list[AssignmentRow]:
         .select_related("template")
         .order_by("start_date", "pk")
     ]
+
+
+def assignment_row(
+    a: AthleteProgram, *, sessions_logged: int, last_logged: dt.date | None
+) -> AssignmentRow:
+    """An assignment (its template selected) as the statistics read it; the athlete list builds
+    its rows here too, so its adherence has the athlete page's inputs."""
+    return AssignmentRow(
+        id=a.pk,
+        template_id=a.template_id,
+        name=a.template.name,
+        num_weeks=a.template.num_weeks,
+        num_days=a.template.num_days,
+        start_date=a.start_date,
+        is_loop=a.template.is_loop,
+        is_active=a.is_active,
+        role=a.role,
+        audience=a.template.audience,
+        cycle_goal=a.cycle_goal,
+        ended_on=a.ended_on,
+        end_reason=a.get_end_reason_display() if a.end_reason else "",
+        sessions_logged=sessions_logged,
+        last_logged=last_logged,
+    )
 
 
 def _template_ids(history: History) -> set[int]:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils import timezone
 
 from programs.models import RepType
 from settings_app.resolution import get_setting
+
+if TYPE_CHECKING:
+    from athletes.stats.adherence import Adherence
 
 register = template.Library()
 
@@ -166,3 +169,12 @@ def duration(seconds: int | None) -> str:
     from athletes.units import format_duration
 
     return format_duration(seconds)
+
+
+@register.filter
+def adherence_title(figures: Adherence) -> str:
+    """The adherence figure's tooltip, the same on the athlete list and the athlete page."""
+    return (
+        f"{figures.counted} of {figures.prescribed} prescribed sessions logged over the last "
+        f"{len(figures.weeks)} complete weeks (extra sessions do not make up for a missed week)"
+    )

@@ -15,9 +15,7 @@ from tests.athletes.conftest import OnProgram, put_on_program
 from tests.factories import (
     AthleteFactory,
     AthleteNoteFactory,
-    AthleteProgramFactory,
     BodyWeightFactory,
-    ProgramTemplateFactory,
     TrainingMaxFactory,
     WorkoutFactory,
     WorkoutReviewFactory,
@@ -138,60 +136,6 @@ def test_logged_sets_read_like_a_logbook(monkeypatch: pytest.MonkeyPatch) -> Non
     assert sets_summary(lunges) == "10 each side @ 25 kg · RPE 8"
 
 
-def test_adherence_over_the_last_four_weeks(athlete: Athlete) -> None:
-    template = ProgramTemplateFactory(num_days=3)
-    assignment = AthleteProgramFactory(
-        athlete=athlete, template=template, start_date=today() - dt.timedelta(days=60)
-    )
-    for n in range(1, 10):  # 9 sessions in the window
-        WorkoutFactory(athlete=athlete, assignment=assignment, date=today() - dt.timedelta(days=n))
-    WorkoutFactory(athlete=athlete, assignment=assignment, date=today() - dt.timedelta(days=40))
-    row = selectors.athlete_list(user=athlete.coach)[0]
-    assert row.adherence is not None
-    assert (row.adherence.logged, row.adherence.expected) == (9, 12)
-    assert row.adherence.percent == 75
-    assert row.adherence.level == "warn"
-    assert row.position is not None
-    assert row.position.session_index == 10
-
-
-def test_adherence_of_a_program_started_this_week(athlete: Athlete) -> None:
-    template = ProgramTemplateFactory(num_days=4)
-    assignment = AthleteProgramFactory(
-        athlete=athlete, template=template, start_date=today() - dt.timedelta(days=1)
-    )
-    WorkoutFactory(athlete=athlete, assignment=assignment, date=today())
-    adherence = selectors.compute_adherence(assignment=assignment, logged_recent=1, today=today())
-    assert adherence is not None
-    assert (adherence.expected, adherence.percent) == (1, 100)  # 4/wk × 2 days = 1 due
-    started_today = selectors.compute_adherence(
-        assignment=assignment, logged_recent=0, today=assignment.start_date
-    )
-    assert started_today is not None
-    assert started_today.percent is None  # nothing due yet: no verdict
-
-
-def test_athlete_list_shows_only_visible_athletes_with_their_summary(
-    on_program: OnProgram, coach: User, other_coach: User
-) -> None:
-    AthleteFactory(name="Not mine", coach=other_coach)
-    AthleteFactory(name="Benchless", coach=coach)
-    w = WorkoutFactory(athlete=on_program.athlete, date=today() - dt.timedelta(days=2))
-    WorkoutFactory(athlete=on_program.athlete, date=today() - dt.timedelta(days=4))
-    WorkoutReviewFactory(workout=w)
-    rows = selectors.athlete_list(user=coach)
-    assert [r.athlete.name for r in rows] == ["Alex", "Benchless"]
-    alex = rows[0]
-    assert alex.assignment == on_program.assignment
-    assert alex.last_workout == today() - dt.timedelta(days=2)
-    assert alex.unreviewed == 1
-    assert rows[1].assignment is None
-    assert rows[1].last_workout is None
-    assert [r.athlete.name for r in selectors.athlete_list(user=coach, query="bench")] == [
-        "Benchless"
-    ]
-
-
 def test_athlete_page_hides_private_notes_from_the_athlete(
     athlete: Athlete, coach: User, athlete_user: User
 ) -> None:
@@ -272,19 +216,3 @@ def test_athlete_page_query_count_does_not_grow_with_history(
             list(workout.sets.all())
             getattr(workout, "review", None)
     assert small <= 14
-
-
-def test_athlete_list_query_count_does_not_grow_with_athletes(
-    coach: User, django_assert_num_queries: object
-) -> None:
-    first = AthleteFactory(coach=coach)
-    add_history(first, put_on_program(first), 2)
-    small = count_queries(lambda: selectors.athlete_list(user=coach))
-    for _ in range(6):
-        more = AthleteFactory(coach=coach)
-        on = put_on_program(more)
-        add_history(more, on, 3)
-    with django_assert_num_queries(small):  # type: ignore[operator]
-        rows = selectors.athlete_list(user=coach)
-    assert len(rows) == 7
-    assert small == 2
