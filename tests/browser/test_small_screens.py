@@ -72,6 +72,8 @@ def test_main_pages_fit_a_390px_phone(
         "drafts": reverse("generation:drafts"),
         "settings": reverse("settings_app:page"),
         "import": reverse("programs:import_upload"),
+        "programs": reverse("programs:program_list"),
+        "program with loads": f"{alex.template.get_absolute_url()}?athlete={alex.athlete.pk}",
     }
     wide = {}
     for label, path in pages.items():
