@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from athletes.models import AthleteProgram
 
 
 @dataclass(frozen=True)
@@ -37,4 +41,15 @@ def position_after(
         day=within % num_days + 1,
         sessions_per_cycle=per_cycle,
         block_complete=complete,
+    )
+
+
+def assignment_position(assignment: AthleteProgram) -> Position:
+    """The position in an assignment annotated with `logged_total` (its sessions logged)."""
+    template = assignment.template
+    return position_after(
+        logged_sessions=getattr(assignment, "logged_total", 0),
+        num_weeks=template.num_weeks,
+        num_days=template.num_days,
+        is_loop=template.is_loop,
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from athletes.access import athletes_visible_to
 from athletes.models import Athlete, AthleteProgram, ProgramRole, User, Workout
-from athletes.position import Position, position_after
+from athletes.position import Position, assignment_position
 from athletes.stats.adherence import Adherence, adherence, adherence_since
 from athletes.stats.history import assignment_row
 from athletes.stats.rows import WorkoutRow
@@ -106,18 +106,8 @@ def _row(athlete: Athlete, workouts: list[WorkoutRow], today: dt.date) -> Athlet
     return AthleteRow(
         athlete=athlete,
         assignment=current,
-        position=_position(current) if current else None,
+        position=assignment_position(current) if current else None,
         adherence=figures,
         last_workout=getattr(athlete, "last_workout", None),
         unreviewed=getattr(athlete, "unreviewed", 0),
-    )
-
-
-def _position(assignment: AthleteProgram) -> Position:
-    template = assignment.template
-    return position_after(
-        logged_sessions=getattr(assignment, "logged_total", 0),
-        num_weeks=template.num_weeks,
-        num_days=template.num_days,
-        is_loop=template.is_loop,
     )

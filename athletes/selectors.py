@@ -26,7 +26,7 @@ from athletes.models import (
     Workout,
     WorkoutSet,
 )
-from athletes.position import Position, position_after
+from athletes.position import Position, assignment_position
 from athletes.sessions import is_run_session, session_label, sets_for_sessions
 from programs.loads import target_load
 from programs.models import (
@@ -61,16 +61,6 @@ def _assignments_with_counts() -> QuerySet[AthleteProgram]:
         .select_related("template")
         .annotate(logged_total=Count("workouts"))
         .order_by("role", "-start_date", "-pk")
-    )
-
-
-def _position(assignment: AthleteProgram) -> Position:
-    template = assignment.template
-    return position_after(
-        logged_sessions=getattr(assignment, "logged_total", 0),
-        num_weeks=template.num_weeks,
-        num_days=template.num_days,
-        is_loop=template.is_loop,
     )
 
 
@@ -223,7 +213,7 @@ def prescription_for(athlete: Athlete, *, assignment_pk: int | None = None) -> P
     assignment = _assignments_with_counts().filter(chosen, athlete=athlete).first()
     if assignment is None:
         return None
-    position = _position(assignment)
+    position = assignment_position(assignment)
     if position.block_complete:
         return Prescription(assignment=assignment, position=position, exercises=[])
     sets = _session_sets(assignment.template_id, position)
@@ -244,7 +234,7 @@ def next_sessions(
     assignments: list[AthleteProgram], *, tms: dict[int, TrainingMax], increment: Decimal
 ) -> list[Prescription]:
     """The next session of each assignment (annotated by _assignments_with_counts): one query."""
-    positions = [(a, _position(a)) for a in assignments]
+    positions = [(a, assignment_position(a)) for a in assignments]
     keys = [(a.template_id, p.week, p.day) for a, p in positions if not p.block_complete]
     sets = sets_for_sessions(keys)
     return [
@@ -391,7 +381,7 @@ def athlete_page(*, user: User, athlete: Athlete) -> AthletePage:
         .select_related("exercise")
         .order_by("exercise__name", "-effective_date")
     )
-    position = _position(primary) if primary else None
+    position = assignment_position(primary) if primary else None
     prescription = None
     missing_equipment: list[Equipment] = []
     if primary is not None and position is not None:

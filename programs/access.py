@@ -31,6 +31,7 @@ from programs.models import (
     ImportDraft,
     ProgramTemplate,
     global_programs,
+    library_of,
     owned_by,
 )
 from replog.access import (
@@ -78,7 +79,7 @@ def library_programs(user: Any) -> QuerySet[ProgramTemplate]:
     """The programs in `user`'s own library (a coach's; nobody else has one)."""
     if not is_coach(user):
         return ProgramTemplate.objects.none()
-    return ProgramTemplate.objects.filter(owner__isnull=True, coach_id=user.pk)
+    return ProgramTemplate.objects.filter(library_of(user.pk))
 
 
 def importable_athletes(user: Any) -> QuerySet[Any]:

@@ -25,8 +25,6 @@ class DraftError(Exception):
     """An import-draft action that is not allowed (closed draft, bad choice); a user message."""
 
 
-# --- import drafts ----------------------------------------------------------------------------
-
 EDITABLE_SET_FIELDS = ("reps", "percentage", "absolute_weight", "target_rpe", "notes")
 
 

@@ -381,3 +381,15 @@ def test_import_and_export_catalog_commands_fill_and_read_a_coachs_library(
     assert len(json.loads(out.read_text())["programs"]) == 3
     with pytest.raises(CommandError, match="No active coach"):
         call_command("import_catalog", str(source), "--library", "nobody")
+
+
+def test_the_program_search_fragment_lists_the_library(coach: Any) -> None:
+    import_library(coach)
+    response = client_for(coach).get(
+        reverse("programs:program_list"), {"q": "Strength 2"}, headers=HX
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'id="library"' in html
+    assert "Strength 2" in html
+    assert "Strength 1" not in html
