@@ -87,13 +87,15 @@ def program_list(*, user: Any, query: str = "") -> QuerySet[ProgramTemplate]:
 
 
 def draft_for_user(*, pk: int, user: Any) -> ImportDraft:
-    return drafts_visible_to(user).select_related("athlete", "created_by").get(pk=pk)
+    return (
+        drafts_visible_to(user).select_related("athlete", "library_coach", "created_by").get(pk=pk)
+    )
 
 
 def drafts_recent(*, user: Any, limit: int = 10) -> list[ImportDraft]:
     return list(
         drafts_visible_to(user)
-        .select_related("athlete", "created_by")
+        .select_related("athlete", "library_coach", "created_by")
         .order_by("-created_at")[:limit]
     )
 

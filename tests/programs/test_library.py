@@ -144,6 +144,9 @@ def test_a_library_reimport_clashes_only_within_the_library(coach: Any, admin_us
     draft = ImportDraft.objects.filter(library_coach=coach).latest("pk")
     page = client.get(draft.get_absolute_url()).content.decode()
     assert "a program in your library" in page
+    assert "Into your library" in page
+    assert "global catalog" not in page
+    assert "already exists in the library" in page
     # An unassigned library program may be replaced by the new version of the file.
     for index in range(3):
         response = client.post(
@@ -393,3 +396,18 @@ def test_the_program_search_fragment_lists_the_library(coach: Any) -> None:
     assert 'id="library"' in html
     assert "Strength 2" in html
     assert "Strength 1" not in html
+
+
+def test_the_athlete_page_links_to_the_whole_program_with_their_loads(
+    coach: Any, athlete: Any
+) -> None:
+    template, squat, _ = _percentage_program()
+    TrainingMaxFactory(athlete=athlete, exercise=squat, weight=Decimal(200))
+    AthleteProgram.objects.create(athlete=athlete, template=template, start_date=_today())
+    user = _athlete_login(athlete)
+    for who in (coach, user):
+        client = client_for(who)
+        page = client.get(athlete.get_absolute_url()).content.decode()
+        link = f"{template.get_absolute_url()}?athlete={athlete.pk}"
+        assert f'id="program-link" href="{link}"' in page
+        assert "3×5 @ 75 % · 150 lbs" in client.get(link).content.decode()
