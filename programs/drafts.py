@@ -43,7 +43,7 @@ def import_draft_create(
     library, or (neither) for the global catalog. Returns (draft or None, the parse result with
     every error and warning). A coach's import for no athlete goes into their library."""
     if athlete is None and library_coach is None and by is not None and not is_admin(by):
-        library_coach = by  # only admins fill the global catalog: a coach's import is theirs
+        library_coach = by  # as in catalog_import: only admins fill the global catalog
     parsed = parse_catalog(raw, strict=strict)
     if not parsed.ok or parsed.catalog is None or parsed.data is None:
         return None, parsed

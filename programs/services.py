@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from programs.access import catalog_owner
+from programs.access import catalog_owner, is_admin
 from programs.catalog.matching import NEW, Decisions
 from programs.catalog.parse import catalog_to_data, parse_catalog
 from programs.catalog.schema import PROGRAM_NAME_MAX, Catalog
@@ -149,6 +149,8 @@ def catalog_import(
     """
     if athlete is not None and library_coach is not None:
         raise CatalogImportError(["An import goes to one athlete or to a library, not both."])
+    if athlete is None and library_coach is None and by is not None and not is_admin(by):
+        library_coach = by  # only admins fill the global catalog: a coach's import is theirs
     cat = _validated(catalog)
     if not mapping.complete:
         raise CatalogImportError(mapping.unresolved)

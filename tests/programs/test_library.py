@@ -411,3 +411,17 @@ def test_the_athlete_page_links_to_the_whole_program_with_their_loads(
         link = f"{template.get_absolute_url()}?athlete={athlete.pk}"
         assert f'id="program-link" href="{link}"' in page
         assert "3×5 @ 75 % · 150 lbs" in client.get(link).content.decode()
+
+
+def test_a_coachs_direct_import_for_nobody_lands_in_their_library_never_global(
+    coach: Any, admin_user: Any
+) -> None:
+    from programs.catalog.matching import propose_mapping
+
+    parsed = parse_catalog(THREE)
+    assert parsed.catalog is not None
+    decisions = propose_mapping(parsed.catalog, owner_id=coach.pk).decide({}, create_missing=True)
+    result = catalog_import(catalog=parsed.catalog, mapping=decisions, by=coach)
+    created = ProgramTemplate.objects.filter(pk__in=result.template_ids)
+    assert {t.coach_id for t in created} == {coach.pk}
+    assert not ProgramTemplate.objects.filter(coach__isnull=True, owner__isnull=True).exists()
