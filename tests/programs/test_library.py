@@ -425,3 +425,16 @@ def test_a_coachs_direct_import_for_nobody_lands_in_their_library_never_global(
     created = ProgramTemplate.objects.filter(pk__in=result.template_ids)
     assert {t.coach_id for t in created} == {coach.pk}
     assert not ProgramTemplate.objects.filter(coach__isnull=True, owner__isnull=True).exists()
+
+
+def test_a_kept_file_is_for_the_next_try_not_for_later(
+    coach: Any, other_coach: Any, athlete: Any
+) -> None:
+    upload(client_for(coach), athlete=athlete.pk)
+    kept = KeptUpload.objects.get()
+    KeptUpload.objects.filter(pk=kept.pk).update(created_at=kept.created_at - dt.timedelta(days=2))
+    page = upload(client_for(coach), None, kept=kept.pk).content.decode()
+    assert "Choose a file." in page
+    # Keeping anyone's file removes the stale ones.
+    upload(client_for(other_coach), b"{not json")
+    assert list(KeptUpload.objects.values_list("created_by", flat=True)) == [other_coach.pk]
