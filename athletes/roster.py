@@ -76,14 +76,14 @@ def _assignments_with_counts() -> QuerySet[AthleteProgram]:
 
 def _recent_workouts(athletes: QuerySet[Athlete], today: dt.date) -> dict[int, list[WorkoutRow]]:
     by_athlete: dict[int, list[WorkoutRow]] = defaultdict(list)
-    for athlete_id, pk, date in (
+    for athlete_id, pk, date, assignment_id in (
         Workout.objects.filter(
             athlete__in=athletes.values("pk"), date__gte=adherence_since(today), date__lte=today
         )
         .order_by("date", "pk")
-        .values_list("athlete_id", "pk", "date")
+        .values_list("athlete_id", "pk", "date", "assignment_id")
     ):
-        by_athlete[athlete_id].append(WorkoutRow(id=pk, date=date))
+        by_athlete[athlete_id].append(WorkoutRow(id=pk, date=date, assignment_id=assignment_id))
     return by_athlete
 
 

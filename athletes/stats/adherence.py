@@ -139,8 +139,12 @@ def adherence(
     first = adherence_since(today, weeks)
     starts = [first + dt.timedelta(weeks=i) for i in range(weeks + 1)]
     by_week: dict[dt.date, list[WorkoutRow]] = defaultdict(list)
+    # A session of a program beside the primary one (a run of a supplemental running plan) is
+    # not one of the sessions the primary program asked for.
+    beside = {a.id for a in assignments if a.role != ProgramRole.PRIMARY}
     for w in workouts:
-        by_week[monday(w.date)].append(w)
+        if w.assignment_id is None or w.assignment_id not in beside:
+            by_week[monday(w.date)].append(w)
     notes_by_week: dict[dt.date, list[NoteRow]] = defaultdict(list)
     for n in notes:
         notes_by_week[monday(n.date)].append(n)

@@ -216,3 +216,25 @@ def test_athlete_list_query_count_does_not_grow_with_athletes(
     with django_assert_num_queries(one):
         html = client.get(reverse("athletes:list")).content.decode()
     assert html.count('id="list-adherence-') == 7
+
+
+def test_runs_of_a_plan_beside_the_primary_do_not_count_as_its_sessions(coach: User) -> None:
+    runner = AthleteFactory(name="Runner", coach=coach)
+    lifting = on_two_days_a_week(runner, weeks=4)
+    running = AthleteProgramFactory(
+        athlete=runner,
+        template=ProgramTemplateFactory(num_days=3, num_weeks=8, is_loop=True),
+        start_date=lifting.start_date,
+        role="supplemental",
+    )
+    log_weeks(lifting, {4: 1, 3: 1, 2: 2, 1: 2})  # 6 of the 8 lifting sessions
+    for weeks_ago in (4, 3, 2, 1):  # and three runs every week, on days 4-6
+        for n in range(3):
+            day = this_monday() - dt.timedelta(weeks=weeks_ago) + dt.timedelta(days=3 + n)
+            WorkoutFactory(athlete=runner, assignment=running, date=day)
+    row = {r.athlete.name: r for r in roster.athlete_list(user=coach)}["Runner"]
+    assert row.adherence is not None
+    assert (row.adherence.counted, row.adherence.prescribed, row.adherence.percent) == (6, 8, 75)
+    header = client_for(coach).get(runner.get_absolute_url()).content.decode()
+    assert text_after(header, 'id="header-adherence"') == "75 %"
+    assert build_packet(runner).adherence.rate_pct == 75.0
