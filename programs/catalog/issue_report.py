@@ -22,7 +22,7 @@ _NOUNS = {
     "equipment": "equipment item",
     "weeks": "week entry",
 }
-_VARYING = re.compile(r"“[^”]*”|\"[^\"]*\"|'[^']*'|\d+(?:\.\d+)?")
+_VARYING = re.compile(r"“[^”]*”|\"[^\"]*\"|'[^']*'|-?\d+(?:\.\d+)?")
 
 
 def place(path: str, data: dict[str, Any] | None = None) -> str:
@@ -71,21 +71,32 @@ class WarningGroup:
 class IssueReport:
     errors: list[str]
     warnings: list[WarningGroup]
+    # The errors by kind, in the order first met: 30 fractions in one file read as one line
+    # with its count, the places listed below it.
+    error_groups: list[WarningGroup] = field(default_factory=list)
 
     @property
     def warning_count(self) -> int:
         return sum(g.count for g in self.warnings)
 
 
-def issue_report(issues: Sequence[Issue], data: dict[str, Any] | None = None) -> IssueReport:
-    errors = [_in_words(i, data) for i in issues if i.is_error]
+def _grouped(issues: Sequence[Issue], data: dict[str, Any] | None) -> list[WarningGroup]:
     groups: dict[str, WarningGroup] = {}
     for issue in issues:
-        if not issue.is_error:
-            kind = kind_of(issue)
-            groups.setdefault(kind, WarningGroup(kind)).lines.append(_in_words(issue, data))
-    ordered = sorted(groups.values(), key=lambda g: (-g.count, g.kind))
-    return IssueReport(errors=errors, warnings=ordered)
+        groups.setdefault(kind_of(issue), WarningGroup(kind_of(issue))).lines.append(
+            _in_words(issue, data)
+        )
+    return list(groups.values())
+
+
+def issue_report(issues: Sequence[Issue], data: dict[str, Any] | None = None) -> IssueReport:
+    errors = [i for i in issues if i.is_error]
+    warnings = _grouped([i for i in issues if not i.is_error], data)
+    return IssueReport(
+        errors=[_in_words(i, data) for i in errors],
+        warnings=sorted(warnings, key=lambda g: (-g.count, g.kind)),
+        error_groups=_grouped(errors, data),
+    )
 
 
 def names_from(raw: bytes | str) -> dict[str, Any] | None:

@@ -67,6 +67,11 @@ class NameRow:
         return self.proposal.level is Level.EXACT and not self.chosen
 
     @property
+    def settled(self) -> bool:
+        """Nothing for the coach to look at: the same name in the catalog, no warning."""
+        return self.locked and not self.warnings
+
+    @property
     def kind(self) -> Kind:
         return self.proposal.kind
 
@@ -219,6 +224,23 @@ class Preview:
 
     def rows(self, kind: Kind) -> list[NameRow]:
         return self.equipment if kind == "equipment" else self.exercises
+
+    # The names to look at first; exact matches (214 for the Go app's catalog) are collapsed.
+    @property
+    def exercises_to_check(self) -> list[NameRow]:
+        return [r for r in self.exercises if not r.settled]
+
+    @property
+    def exercises_settled(self) -> list[NameRow]:
+        return [r for r in self.exercises if r.settled]
+
+    @property
+    def equipment_to_check(self) -> list[NameRow]:
+        return [r for r in self.equipment if not r.settled]
+
+    @property
+    def equipment_settled(self) -> list[NameRow]:
+        return [r for r in self.equipment if r.settled]
 
     def row(self, kind: Kind, key: str) -> NameRow | None:
         return next((r for r in self.rows(kind) if r.key == key), None)

@@ -83,6 +83,12 @@ def test_main_pages_fit_a_390px_phone(
             wide[label] = overflow
     assert wide == {}, f"pages wider than 390 px (extra px): {wide}"
 
+    # The program page stacks its days on a phone instead of scrolling its grid sideways.
+    phone.goto(f"{live_server.url}{pages['program with loads']}")
+    grid = phone.locator(".week-grid")
+    assert grid.evaluate("el => el.scrollWidth - el.clientWidth") <= 0
+    expect(phone.locator(".week-grid-cell").first).to_be_visible()
+
 
 def test_a_tap_on_a_chart_point_shows_its_value(live_server: Any, phone: Any, coach: User) -> None:
     athlete = AthleteFactory(name="Bea", coach=coach, track_body_weight=True)

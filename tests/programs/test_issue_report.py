@@ -63,3 +63,39 @@ def test_upload_page_names_the_blocking_error_in_words(admin_user: Any) -> None:
     assert "programs[1]" not in html
     # The file the coach chose is named and kept for the next try.
     assert "<strong>two.json</strong>" in html
+
+
+@pytest.mark.django_db
+def test_many_errors_of_one_kind_read_as_one_line_with_their_places(admin_user: Any) -> None:
+    sets = [pset(set_number=n, percentage=70) for n in range(1, 31)]
+    doc = catalog(exercises=[exercise("Back Squat")], programs=[program("A", sets=sets)])
+    for row in doc["programs"][0]["prescribed_sets"]:
+        row["reps"] = -3
+    doc["programs"][0]["num_days"] = 9  # and one error of another kind
+    report_html = (
+        client_for(admin_user)
+        .post(
+            reverse("programs:import_create"),
+            {"file": SimpleUploadedFile("many.json", json.dumps(doc).encode())},
+        )
+        .content.decode()
+    )
+    errors = report_html.split('id="import-errors"', 1)[1].split("</ul>\n", 1)[0]
+    assert errors.count("<summary>") == 1
+    assert "30×</span> … is less than the minimum …" in errors
+    assert "Program 1 “A”, set 1, reps: -3 is less than the minimum 1" in errors
+    assert "… and 10 more" in errors
+    assert errors.count('badge-danger">error</span>') == 1  # the other kind, on its own line
+
+
+def test_an_error_group_keeps_the_order_errors_were_met() -> None:
+    issues = [
+        Issue("programs[0].num_days", "9 is more than the maximum 7", ERROR),
+        *(Issue(f"programs[0].prescribed_sets[{n}].reps", "-3 is less than the minimum 1", ERROR)
+          for n in range(3)),
+    ]  # fmt: skip
+    report = issue_report(issues, DATA)
+    assert [(g.kind, g.count) for g in report.error_groups] == [
+        ("… is more than the maximum …", 1),
+        ("… is less than the minimum …", 3),
+    ]

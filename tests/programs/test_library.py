@@ -438,3 +438,16 @@ def test_a_kept_file_is_for_the_next_try_not_for_later(
     # Keeping anyone's file removes the stale ones.
     upload(client_for(other_coach), b"{not json")
     assert list(KeptUpload.objects.values_list("created_by", flat=True)) == [other_coach.pk]
+
+
+def test_exact_name_matches_are_collapsed_in_the_preview(coach: Any) -> None:
+    ExerciseFactory(name="Back Squat")  # exact; Bench Press is new: to check
+    client = client_for(coach)
+    upload(client)
+    draft = ImportDraft.objects.get()
+    page = client.get(draft.get_absolute_url()).content.decode()
+    settled = page.split('id="exercises-settled"', 1)[1].split("</details>", 1)[0]
+    assert "1 exact match:" in settled
+    assert "Back Squat" in settled
+    before = page.split('id="exercises-settled"', 1)[0]
+    assert "Bench Press" in before.split('id="exercise-names"', 1)[1]
