@@ -46,10 +46,31 @@ def place(path: str, data: dict[str, Any] | None = None) -> str:
     return ", ".join(parts)
 
 
+_SET_FIELD = re.compile(r"^programs\[(\d+)\]\.prescribed_sets\[\d+\]\.(week|day)$")
+
+
+def _program_hint(path: str, data: dict[str, Any] | None) -> str:
+    """A set's week or day out of bounds, said against its program: "(the program has 3
+    weeks)", which the bare bound (52, 7) does not tell."""
+    match = _SET_FIELD.match(path)
+    programs = data.get("programs") if isinstance(data, dict) else None
+    if match is None or not isinstance(programs, list) or int(match.group(1)) >= len(programs):
+        return ""
+    program = programs[int(match.group(1))]
+    key = "num_weeks" if match.group(2) == "week" else "num_days"
+    count = program.get(key) if isinstance(program, dict) else None
+    if not isinstance(count, int) or isinstance(count, bool):
+        return ""
+    unit = "week" if key == "num_weeks" else "training day"
+    return f" (the program has {count} {unit}{'s' if count != 1 else ''})"
+
+
 def _in_words(issue: Issue, data: dict[str, Any] | None) -> str:
     where = place(issue.path, data) if issue.path else ""
     message = issue.message[:1].upper() + issue.message[1:]
-    return f"{where[:1].upper() + where[1:]}: {issue.message}" if where else message
+    said = "num_weeks" in issue.message or "num_days" in issue.message
+    hint = _program_hint(issue.path, data) if issue.is_error and not said else ""
+    return f"{where[:1].upper() + where[1:]}: {issue.message}{hint}" if where else message
 
 
 def kind_of(issue: Issue) -> str:

@@ -99,3 +99,16 @@ def test_an_error_group_keeps_the_order_errors_were_met() -> None:
         ("… is more than the maximum …", 1),
         ("… is less than the minimum …", 3),
     ]
+
+
+def test_a_set_outside_its_program_says_how_long_the_program_is() -> None:
+    data = {"programs": [{"name": "Short", "num_weeks": 3, "num_days": 1}]}
+    issues = [
+        Issue("programs[0].prescribed_sets[4].week", "99 is more than the maximum 52", ERROR),
+        Issue("programs[0].prescribed_sets[5].day", "9 is more than the maximum 7", ERROR),
+    ]
+    assert issue_report(issues, data).errors == [
+        "Program 1 “Short”, set 5, week: 99 is more than the maximum 52 (the program has 3 weeks)",
+        "Program 1 “Short”, set 6, day: 9 is more than the maximum 7 "
+        "(the program has 1 training day)",
+    ]
