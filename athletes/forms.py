@@ -141,6 +141,13 @@ class TrainingMaxForm(forms.Form):
         self.fields["exercise"].choices = [("", "— choose an exercise —"), *choices]  # type: ignore[attr-defined]
 
 
+class TrainingMaxEditForm(forms.Form):
+    weight = forms.DecimalField(
+        min_value=Decimal("0.01"), max_digits=8, decimal_places=2, label="Training max"
+    )
+    effective_date = forms.DateField(widget=DATE_WIDGET)
+
+
 class BodyWeightForm(forms.Form):
     weight = forms.DecimalField(min_value=Decimal("0.01"), max_digits=6, decimal_places=2)
     date = forms.DateField(widget=DATE_WIDGET, initial=timezone.localdate)
