@@ -46,6 +46,10 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _person(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
 class AthleteForm(forms.Form):
     name = forms.CharField(max_length=120)
     sport = forms.CharField(max_length=80, required=False)
@@ -71,6 +75,8 @@ class AthleteForm(forms.Form):
                 required=False,
                 empty_label="— no coach —",
             )
+            # The name admins know the coach by, as the athlete list shows it.
+            self.fields["coach"].label_from_instance = _person  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_for(athlete: Athlete) -> dict[str, object]:
