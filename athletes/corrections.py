@@ -101,7 +101,8 @@ def training_max_edit(
     """Correct one TM row in place. Moving it onto a day that already has a TM for the same
     exercise would silently merge two rows of the history, so that is refused instead."""
     _check_weight("weight", weight, label="Training max", maximum=MAX_WEIGHT)
-    _check_past_date("effective_date", effective_date, "The effective date")
+    if effective_date != tm.effective_date:  # an upcoming TM (from a program) may keep its day
+        _check_past_date("effective_date", effective_date, "The effective date")
     clash = TrainingMax.objects.filter(
         athlete_id=tm.athlete_id, exercise_id=tm.exercise_id, effective_date=effective_date
     ).exclude(pk=tm.pk)

@@ -161,3 +161,23 @@ def test_an_empty_note_edit_is_a_form_error(on_program: OnProgram, coach_client:
     response = coach_client.post(url, {"content": "   "})
     assert response.status_code == 422
     assert AthleteNote.objects.get(pk=note.pk).content == "Keep"
+
+
+def test_an_upcoming_training_max_can_be_corrected_on_its_own_day(
+    on_program: OnProgram, coach_client: Client
+) -> None:
+    ahead = timezone.localdate() + dt.timedelta(days=14)
+    upcoming = TrainingMaxFactory(
+        athlete=on_program.athlete,
+        exercise=on_program.squat,
+        weight=Decimal(210),
+        effective_date=ahead,
+    )
+    url = reverse("athletes:training_max_edit", args=[on_program.athlete.pk, upcoming.pk])
+    response = coach_client.post(url, {"weight": "207.5", "effective_date": ahead.isoformat()})
+    assert response.status_code == 302
+    assert TrainingMax.objects.get(pk=upcoming.pk).weight == Decimal("207.5")
+    later = (ahead + dt.timedelta(days=1)).isoformat()
+    moved = coach_client.post(url, {"weight": "207.5", "effective_date": later})
+    assert moved.status_code == 422
+    assert "cannot be in the future" in moved.content.decode()
