@@ -1,4 +1,5 @@
-"""Taking back what was logged by mistake: a workout, a note, a training max, a body weight.
+"""Taking back what was logged by mistake: a workout, a note, a training max, a body weight,
+deleted or edited.
 
 Everything the packet and the athlete page show (position in the program, adherence, the TM
 in force, the body-weight trend) is derived from these rows when read, so deleting the row is
@@ -7,11 +8,13 @@ the whole correction: the previous training max is in force again, the next sess
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from athletes.models import (
@@ -22,6 +25,7 @@ from athletes.models import (
     Workout,
     WorkoutReview,
 )
+from athletes.services import MAX_BODY_WEIGHT, MAX_WEIGHT, _check_past_date, _check_weight
 
 if TYPE_CHECKING:
     from athletes.models import User
@@ -89,6 +93,56 @@ def training_max_deletion(tm: TrainingMax) -> Deletion:
 
 def training_max_delete(*, tm: TrainingMax, by: User | None) -> None:
     TrainingMax.objects.filter(pk=tm.pk).delete()
+
+
+def training_max_edit(
+    *, tm: TrainingMax, weight: Decimal, effective_date: dt.date, by: User | None
+) -> TrainingMax:
+    """Correct one TM row in place. Moving it onto a day that already has a TM for the same
+    exercise would silently merge two rows of the history, so that is refused instead."""
+    _check_weight("weight", weight, label="Training max", maximum=MAX_WEIGHT)
+    if effective_date != tm.effective_date:  # an upcoming TM (from a program) may keep its day
+        _check_past_date("effective_date", effective_date, "The effective date")
+    clash = TrainingMax.objects.filter(
+        athlete_id=tm.athlete_id, exercise_id=tm.exercise_id, effective_date=effective_date
+    ).exclude(pk=tm.pk)
+    if clash.exists():
+        raise ValidationError({"effective_date": _tm_clash(tm, effective_date)})
+    tm.weight, tm.effective_date = weight, effective_date
+    try:
+        with transaction.atomic():
+            tm.save(update_fields=["weight", "effective_date"])
+    except IntegrityError:  # another request took that day between the check and the save
+        raise ValidationError({"effective_date": _tm_clash(tm, effective_date)}) from None
+    return tm
+
+
+def _tm_clash(tm: TrainingMax, day: dt.date) -> str:
+    return (
+        f"There is already a {tm.exercise.name} training max from {day:%-d %b %Y}: "
+        "edit or delete that one instead."
+    )
+
+
+def body_weight_edit(
+    *, entry: BodyWeight, weight: Decimal, date: dt.date, by: User | None
+) -> BodyWeight:
+    _check_weight("weight", weight, label="Body weight", maximum=MAX_BODY_WEIGHT)
+    _check_past_date("date", date, "The date")
+    clash = BodyWeight.objects.filter(athlete_id=entry.athlete_id, date=date).exclude(pk=entry.pk)
+    if clash.exists():
+        raise ValidationError({"date": _body_weight_clash(date)})
+    entry.weight, entry.date = weight, date
+    try:
+        with transaction.atomic():
+            entry.save(update_fields=["weight", "date"])
+    except IntegrityError:
+        raise ValidationError({"date": _body_weight_clash(date)}) from None
+    return entry
+
+
+def _body_weight_clash(day: dt.date) -> str:
+    return f"There is already a body weight on {day:%-d %b %Y}: edit or delete that one instead."
 
 
 def body_weight_deletion(entry: BodyWeight) -> Deletion:

@@ -46,6 +46,10 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _person(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
 class AthleteForm(forms.Form):
     name = forms.CharField(max_length=120)
     sport = forms.CharField(max_length=80, required=False)
@@ -71,6 +75,8 @@ class AthleteForm(forms.Form):
                 required=False,
                 empty_label="— no coach —",
             )
+            # The name admins know the coach by, as the athlete list shows it.
+            self.fields["coach"].label_from_instance = _person  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_for(athlete: Athlete) -> dict[str, object]:
@@ -139,6 +145,13 @@ class TrainingMaxForm(forms.Form):
     def __init__(self, *args: Any, choices: Grouped, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["exercise"].choices = [("", "— choose an exercise —"), *choices]  # type: ignore[attr-defined]
+
+
+class TrainingMaxEditForm(forms.Form):
+    weight = forms.DecimalField(
+        min_value=Decimal("0.01"), max_digits=8, decimal_places=2, label="Training max"
+    )
+    effective_date = forms.DateField(widget=DATE_WIDGET)
 
 
 class BodyWeightForm(forms.Form):

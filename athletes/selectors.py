@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from athletes import substitutions
 from athletes.access import athletes_managed_by
 from athletes.models import (
     Athlete,
@@ -32,6 +33,7 @@ from programs.loads import target_load
 from programs.models import (
     Equipment,
     Exercise,
+    ExerciseEquipment,
     PrescribedSet,
     ProgramTemplate,
     owned_by,
@@ -303,6 +305,35 @@ def summarize_training_maxes(tms: list[TrainingMax]) -> list[TrainingMaxSummary]
     return sorted(summaries, key=lambda s: s.exercise.name.lower())
 
 
+@dataclass(frozen=True)
+class NextExercise:
+    """One exercise of the next session as the athlete will do it: their usual swap when they
+    have logged one for it, else the prescribed lift, flagged when their equipment lacks what
+    it needs (`missing`: that equipment's names)."""
+
+    group: PrescribedExercise
+    swap: Exercise | None
+    missing: list[str]
+
+    @property
+    def needs_tm(self) -> bool:
+        return self.swap is None and any(row.needs_tm for row in self.group.rows)
+
+
+def _next_exercises(
+    rx: Prescription | None, swaps: dict[int, Exercise], missing: dict[int, list[str]]
+) -> list[NextExercise]:
+    groups = rx.exercises if rx and not rx.position.block_complete else []
+    return [
+        NextExercise(
+            group=g,
+            swap=swaps.get(g.exercise.pk),
+            missing=[] if g.exercise.pk in swaps else missing.get(g.exercise.pk, []),
+        )
+        for g in groups
+    ]
+
+
 @dataclass
 class AthletePage:
     athlete: Athlete
@@ -323,7 +354,13 @@ class AthletePage:
     body_weights: list[BodyWeight]
     goal_history: list[GoalHistory]
     tier_history: list[TierHistory]
+    next_exercises: list[NextExercise] = field(default_factory=list)
     extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def missing_training_maxes(self) -> list[Exercise]:
+        """Of the next session's lifts: the ones she will do as prescribed that lack a TM."""
+        return [item.group.exercise for item in self.next_exercises if item.needs_tm]
 
     @property
     def latest_body_weight(self) -> BodyWeight | None:
@@ -384,6 +421,8 @@ def athlete_page(*, user: User, athlete: Athlete) -> AthletePage:
     position = assignment_position(primary) if primary else None
     prescription = None
     missing_equipment: list[Equipment] = []
+    blocked: dict[int, list[str]] = {}
+    swaps: dict[int, Exercise] = {}
     if primary is not None and position is not None:
         sets = [] if position.block_complete else _session_sets(primary.template_id, position)
         prescription = build_prescription(
@@ -393,16 +432,22 @@ def athlete_page(*, user: User, athlete: Athlete) -> AthletePage:
             tms=current_training_maxes(tms, today),
             increment=plate_increment(),
         )
-        owned = {e.pk for e in equipment}
-        missing_equipment = list(
-            Equipment.objects.filter(
-                exercise_links__optional=False,
-                exercise_links__exercise__prescribed_sets__template_id=primary.template_id,
+        # One query gives both the program's missing equipment and, per exercise, what it
+        # lacks; the athlete's usual swaps are the log form's (three queries, constant).
+        links = list(
+            ExerciseEquipment.objects.filter(
+                optional=False, exercise__prescribed_sets__template_id=primary.template_id
             )
-            .exclude(pk__in=owned)
+            .exclude(equipment_id__in={e.pk for e in equipment})
+            .select_related("equipment")
+            .order_by("equipment__name")
             .distinct()
-            .order_by("name")
         )
+        missing_equipment = list({link.equipment_id: link.equipment for link in links}.values())
+        for link in links:
+            blocked.setdefault(link.exercise_id, []).append(link.equipment.name)
+        if not position.block_complete:
+            swaps = substitutions.last_swaps(athlete, [g.exercise for g in prescription.exercises])
 
     recent = list(
         workouts_with_sets(Workout.objects.filter(athlete=athlete)).order_by("-date", "-pk")[
@@ -425,6 +470,7 @@ def athlete_page(*, user: User, athlete: Athlete) -> AthletePage:
         else [],
         position=position,
         prescription=prescription,
+        next_exercises=_next_exercises(prescription, swaps, blocked),
         recent_workouts=recent,
         workout_count=Workout.objects.filter(athlete=athlete).count(),
         notes=notes_for(user=user, athlete=athlete, show_private=show_private),

@@ -15,11 +15,12 @@ from programs.models import Exercise, ExerciseEquipment, PrescribedSet
 RECENT_SESSIONS = 60
 
 
-def last_swaps(athlete: Athlete, prescribed_ids: Iterable[int]) -> dict[int, Exercise]:
+def last_swaps(athlete: Athlete, prescribed: Iterable[Exercise]) -> dict[int, Exercise]:
     """Prescribed exercise id → what the athlete logged instead the most recent time they did
     not log it: a same-pattern exercise the session did not prescribe (the rule the packet's
-    completion figures use). Three queries."""
-    wanted = set(prescribed_ids)
+    completion figures use). Three queries, none when nothing is prescribed."""
+    patterns = {exercise.pk: exercise.movement_pattern for exercise in prescribed}
+    wanted = set(patterns)
     if not wanted:
         return {}
     workouts = list(
@@ -28,32 +29,30 @@ def last_swaps(athlete: Athlete, prescribed_ids: Iterable[int]) -> dict[int, Exe
         .values_list("pk", "assignment__template_id", "week", "day")[:RECENT_SESSIONS]
     )
     logged: dict[int, set[int]] = defaultdict(set)
-    for workout_id, exercise_id in WorkoutSet.objects.filter(
+    exercises: dict[int, Exercise] = {}
+    for logged_set in WorkoutSet.objects.filter(
         workout_id__in=[w[0] for w in workouts]
-    ).values_list("workout_id", "exercise_id"):
-        logged[workout_id].add(exercise_id)
+    ).select_related("exercise"):
+        logged[logged_set.workout_id].add(logged_set.exercise_id)
+        exercises[logged_set.exercise_id] = logged_set.exercise
     plans: dict[tuple[int, int, int], set[int]] = defaultdict(set)
     for template_id, week, day, exercise_id in PrescribedSet.objects.filter(
         template_id__in={w[1] for w in workouts}
     ).values_list("template_id", "week", "day", "exercise_id"):
         plans[(template_id, week, day)].add(exercise_id)
-    patterns = dict(
-        Exercise.objects.filter(
-            pk__in=wanted | {e for ids in logged.values() for e in ids}
-        ).values_list("pk", "movement_pattern")
-    )
-    found: dict[int, int] = {}
+    found: dict[int, Exercise] = {}
     for workout_id, template, session_week, session_day in workouts:  # newest first
         plan = plans.get((template, session_week or 0, session_day or 0), set())
         done = logged.get(workout_id, set())
-        spare = done - plan
+        spare = sorted(done - plan)
         for ex_id in (wanted & plan) - done - set(found):
-            pattern = patterns.get(ex_id)
-            swap = next((x for x in sorted(spare) if pattern and patterns.get(x) == pattern), None)
+            pattern = patterns[ex_id]
+            swap = next(
+                (x for x in spare if pattern and exercises[x].movement_pattern == pattern), None
+            )
             if swap is not None:
-                found[ex_id] = swap
-    exercises = Exercise.objects.in_bulk(set(found.values()))
-    return {ex_id: exercises[swap] for ex_id, swap in found.items() if swap in exercises}
+                found[ex_id] = exercises[swap]
+    return found
 
 
 def not_allowed(athlete: Athlete, exercise_ids: Iterable[int]) -> set[int]:

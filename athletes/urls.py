@@ -45,8 +45,20 @@ urlpatterns = [
     path("<int:pk>/history/export.json", history.history_export_json, name="history_export_json"),
 ]
 
-# Corrections: delete what was logged by mistake, after a confirmation (athletes/corrections.py).
+# Corrections: edit, or delete after a confirmation, what was logged by mistake
+# (athletes/corrections.py).
 urlpatterns += [
+    path("<int:pk>/notes/<int:note_pk>/edit/", corrections.note_edit, name="note_edit"),
+    path(
+        "<int:pk>/training-max/<int:tm_pk>/edit/",
+        corrections.training_max_edit,
+        name="training_max_edit",
+    ),
+    path(
+        "<int:pk>/body-weight/<int:entry_pk>/edit/",
+        corrections.body_weight_edit,
+        name="body_weight_edit",
+    ),
     path(
         "<int:pk>/workouts/<int:workout_pk>/delete/",
         corrections.workout_delete,

@@ -300,7 +300,7 @@ def workout_log(request: AuthedRequest, pk: int) -> HttpResponse:
     prescribed = {
         row.exercise.pk: row.exercise for row in (prescription.rows if prescription else [])
     }
-    swaps = substitutions.last_swaps(athlete, prescribed)
+    swaps = substitutions.last_swaps(athlete, prescribed.values())
     entry = WorkoutEntry.prefilled(
         prescription=prescription,
         exercise_choices=selectors.exercise_choices(athlete),

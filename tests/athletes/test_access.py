@@ -235,6 +235,48 @@ ACCESS_CASES: list[Case] = [
         expected={**COACH_WRITE, "coach": 404, "admin": 404, "other_coach": 404},
         label="body weight of another athlete",
     ),
+    # Edits: the coach (or admin) corrects a note, a TM or a body weight; the athlete may not
+    # record these, so may not edit them either.
+    Case("athletes:note_edit", lambda p: [p.athlete.pk, p.note.pk]),
+    Case(
+        "athletes:note_edit",
+        lambda p: [p.athlete.pk, p.note.pk],
+        "post",
+        expected=COACH_WRITE,
+        data={"content": "Knee felt fine, squats easy."},
+    ),
+    Case(
+        "athletes:note_edit",
+        lambda p: [p.other_athlete.pk, p.note.pk],
+        "post",
+        expected={**COACH_WRITE, "coach": 404, "admin": 404, "other_coach": 404},
+        data={"content": "x"},
+        label="note of another athlete",
+    ),
+    Case("athletes:training_max_edit", lambda p: [p.athlete.pk, p.training_max.pk]),
+    Case(
+        "athletes:training_max_edit",
+        lambda p: [p.athlete.pk, p.training_max.pk],
+        "post",
+        expected=COACH_WRITE,
+        data=lambda p: {"weight": "123.5", "effective_date": p.training_max.effective_date},
+    ),
+    Case("athletes:body_weight_edit", lambda p: [p.athlete.pk, p.body_weight.pk]),
+    Case(
+        "athletes:body_weight_edit",
+        lambda p: [p.athlete.pk, p.body_weight.pk],
+        "post",
+        expected=COACH_WRITE,
+        data=lambda p: {"weight": "80.5", "date": p.body_weight.date},
+    ),
+    Case(
+        "athletes:body_weight_edit",
+        lambda p: [p.other_athlete.pk, p.body_weight.pk],
+        "post",
+        expected={**COACH_WRITE, "coach": 404, "admin": 404, "other_coach": 404},
+        data=lambda p: {"weight": "80.5", "date": p.body_weight.date},
+        label="body weight of another athlete",
+    ),
     Case("athletes:body_weight", athlete),
     Case(
         "athletes:body_weight",

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Model
 from django.utils import timezone
 
+from athletes import selectors
 from athletes.access import athletes_visible_to
 from athletes.demo import DEMO_PASSWORD, SARAH_SUBSTITUTES, SERIES, monday
 from athletes.models import (
@@ -38,6 +39,7 @@ from athletes.services import SetInput, assignment_position, workout_log
 from programs.catalog.seed import seed_catalog_load
 from programs.loads import target_load
 from programs.models import Equipment, Exercise, PrescribedSet, ProgramTemplate
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -343,6 +345,26 @@ class TestTheStory:
                 assert substitute.movement_pattern == exercise.movement_pattern
                 swapped += 1
         assert swapped > 100
+
+    def test_sarahs_next_session_card_shows_her_usual_swaps_not_the_barbell_lifts(self) -> None:
+        sarah = Athlete.objects.get(name="Sarah Carter")
+        coach = User.objects.get(username="coach")  # Dana Reyes
+        page = selectors.athlete_page(user=coach, athlete=sarah)
+        owned = set(sarah.equipment.values_list("name", flat=True))
+        prescribed = [item.group.exercise for item in page.next_exercises]
+        cannot = [e for e in prescribed if not _required(e) <= owned]
+        assert cannot, "her next session should prescribe a lift she cannot do at home"
+        html = client_for(coach).get(sarah.get_absolute_url()).content.decode()
+        card = html[html.index('id="today"') : html.index("</section>", html.index('id="today"'))]
+        for exercise in cannot:
+            swap = SARAH_SUBSTITUTES[exercise.name]
+            assert f"<strong>{swap}</strong>" in card
+            assert f"Sarah Carter’s usual swap for {exercise.name}" in card
+            assert f"<strong>{exercise.name}</strong>" not in card
+        assert "needs " not in card  # every lift she cannot do has her swap
+        assert "no TM" not in card
+        assert not page.missing_training_maxes
+        assert page.missing_equipment  # the program-wide banner stays for the coach
 
 
 @pytest.mark.parametrize("offset", range(7))

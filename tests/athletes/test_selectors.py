@@ -215,4 +215,4 @@ def test_athlete_page_query_count_does_not_grow_with_history(
         for workout in page.recent_workouts:
             list(workout.sets.all())
             getattr(workout, "review", None)
-    assert small <= 14
+    assert small <= 17  # 14, plus the three of the athlete's usual swaps (substitutions.last_swaps)

@@ -16,6 +16,7 @@ from athletes.models import (
     AthleteProgram,
     BodyWeight,
     GoalHistory,
+    Role,
     TrainingMax,
     User,
     Workout,
@@ -30,6 +31,7 @@ from tests.factories import (
     EquipmentFactory,
     ExerciseEquipmentFactory,
     ProgramTemplateFactory,
+    UserFactory,
     WorkoutFactory,
     WorkoutReviewFactory,
     WorkoutSetFactory,
@@ -565,3 +567,21 @@ def test_workout_pages_query_count_is_constant(
     with django_assert_num_queries(len(ctx.captured_queries)):  # type: ignore[operator]
         response = coach_client.get(url(big))
     assert response.status_code == 200
+
+
+def test_admin_sees_each_athletes_coach_by_full_name_not_login(
+    admin_user: User, athlete: Athlete
+) -> None:
+    coach = athlete.coach
+    assert coach is not None
+    coach.first_name, coach.last_name = "Maria", "Lopez"
+    coach.save(update_fields=["first_name", "last_name"])
+    nameless = UserFactory(username="coach2", role=Role.COACH)
+    AthleteFactory(name="Nell", coach=nameless, sport="")
+    admin = client_for(admin_user)
+    listing = text(admin.get(reverse("athletes:list")))
+    assert "coach Maria Lopez" in listing
+    assert "coach coach2" in listing  # no name given: the login is all there is
+    assert f"coach {coach.username}<" not in listing
+    form = text(admin.get(reverse("athletes:create")))
+    assert f'<option value="{coach.pk}">Maria Lopez</option>' in form
