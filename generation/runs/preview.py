@@ -189,7 +189,7 @@ def build_preview(
     )
     general: dict[str, list[str]] = {"errors": [], "warnings": []}
     dropped = [
-        (i, n["dropped"])
+        (i, {**n["dropped"], "where": edits.dropped_where(n["dropped"])})
         for i, n in enumerate(run.warnings or [])
         if isinstance(n, dict) and isinstance(n.get("dropped"), dict)
     ]
