@@ -118,3 +118,66 @@ def test_tommys_exercises_left_out_by_the_cap_and_the_knee_rule_can_all_be_added
     rows = run.current_catalog["programs"][0]["prescribed_sets"]  # type: ignore[index]
     jumps = [d for d in left if d["exercise"] == "Depth Jump"]
     assert sum(r["exercise"] == "Depth Jump" for r in rows) == sum(len(d["sets"]) for d in jumps)
+
+
+def warnings_card(html: str) -> list[str]:
+    match = re.search(r'<ul class="list-divided small" id="warnings">(.*?)</ul>', html, re.S)
+    items = re.findall(r"<li>(.*?)</li>", match.group(1), re.S) if match else []
+    return [re.sub(r"<[^>]+>", "", i) for i in items]
+
+
+def test_tommys_knee_note_is_quoted_once_with_the_exercises_it_concerns(demo: None) -> None:
+    client, run = generate("Tommy Carter")
+    html = page(client, run)
+    warnings = warnings_card(html)
+    knee = [w for w in warnings if "Left knee soreness" in w]
+    assert len(knee) == 1, warnings
+    (note,) = knee
+    assert note.startswith("Pinned coach note of ")
+    assert "— loads the knee: " in note
+    for exercise in ("Back Squat", "Step-Up", "Power Clean", "Hang Power Clean"):
+        assert exercise in note
+    # What was left out is in its own card, not again among the warnings or above the week.
+    assert not any("left out" in w for w in warnings)
+    assert 'id="general-warnings"' not in html
+    assert "<strong>Depth Jump</strong>" in left_out_card(html)
+
+
+def why_blocks(html: str) -> dict[str, str]:
+    """Week 1's "Why:" text by exercise, as the preview shows it."""
+    out = {}
+    for block in re.findall(r'data-exercise="([^"]+)"(.*?)(?=data-exercise="|\\Z)', html, re.S):
+        name, body = block
+        why = re.search(r'<p class="small muted exercise-reasoning">Why: (.*?)</p>', body, re.S)
+        if why:
+            out[name] = out.get(name, "") + why.group(1)
+    return out
+
+
+def test_each_exercise_has_only_its_own_why_and_program_wide_lines_stay_in_the_sidebar(
+    demo: None,
+) -> None:
+    client, run = generate("Tommy Carter")
+    html = page(client, run)
+    whys = why_blocks(html)
+    names = {r["exercise"] for r in run.draft["programs"][0]["prescribed_sets"]}
+    # A whole name, not the end of a longer one in the same draft.
+    assert "Single-Leg Romanian Deadlift" in names
+    assert whys["Romanian Deadlift"].startswith("Romanian Deadlift: held")
+    assert "Single-Leg" not in whys["Romanian Deadlift"]
+    # Lines naming many exercises (the training-log line, the youth and health-notes lines)
+    # are the program's: in the sidebar, in no exercise's "Why".
+    wide = [
+        line
+        for line in run.reasoning
+        if sum(bool(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", line)) for n in names) >= 4
+    ]
+    assert any(line.startswith("Numbers for ") for line in wide)
+    for name, why in whys.items():
+        assert not any(line[:80] in why for line in wide), name
+        assert "Numbers for " not in why
+    for other in ("Pull-Up", "Hollow Body Hold"):
+        assert other not in whys.get("Pallof Press", "")
+    # The page carries each line about once, not once per exercise it happens to mention.
+    total = sum(len(w) for w in whys.values())
+    assert total < len(" ".join(run.reasoning)), (total, len(" ".join(run.reasoning)))
