@@ -33,7 +33,7 @@ class GenerationRunAdmin(admin.ModelAdmin[GenerationRun]):
         "tokens_out",
         "cost_usd",
         "duration_s",
-        "requested_by",
+        "requested_by_name",
         "created_at",
     )
     list_filter = ("status", "engine_used", "engine_requested", "model", "created_at")
@@ -41,8 +41,26 @@ class GenerationRunAdmin(admin.ModelAdmin[GenerationRun]):
     date_hierarchy = "created_at"
     list_select_related = ("athlete", "requested_by")
     ordering = ("-created_at",)
-    readonly_fields = ("pretty_packet", "pretty_prompt", "pretty_draft", "pretty_edited")
-    exclude = ("packet", "prompt", "draft", "edited")
+    readonly_fields = (
+        "requested_by_name",
+        "decided_by_name",
+        "pretty_packet",
+        "pretty_prompt",
+        "pretty_draft",
+        "pretty_edited",
+    )
+    exclude = ("packet", "prompt", "draft", "edited", "requested_by", "decided_by")
+
+    @admin.display(description="requested by", ordering="requested_by__last_name")
+    def requested_by_name(self, obj: GenerationRun) -> str:
+        # The username says who logs in, not who the coach is (as the athletes admin does).
+        user = obj.requested_by
+        return (user.get_full_name() or user.username) if user is not None else "—"
+
+    @admin.display(description="decided by")
+    def decided_by_name(self, obj: GenerationRun) -> str:
+        user = obj.decided_by
+        return (user.get_full_name() or user.username) if user is not None else "—"
 
     @admin.display(description="program")
     def program(self, obj: GenerationRun) -> str:

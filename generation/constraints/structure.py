@@ -52,11 +52,7 @@ def cap_set_counts(e: Enforcement, rows: list[dict[str, Any]]) -> list[dict[str,
         limit = e.request.max_exercises_per_day if e.request else len(blocks)
         names = list(blocks)
         if len(names) > limit:
-            dropped = [blocks[k][0]["exercise"] for k in names[limit:]]
-            e.warnings.append(
-                f"Week {week} day {day}: {len(names)} exercises; at most {limit} a day — "
-                f"{', '.join(dropped)} left out."
-            )
+            # Said once, under "Left out" with the sets to add back (not also as a warning).
             e.dropped.extend(
                 {
                     "week": week,

@@ -139,7 +139,8 @@ def checked(draft: Draft, packet: Packet, request: GenerationRequest) -> Draft:
             return checked(fallback, packet, request)
         logger.warning("Rules-engine draft broke hard constraints: %s", result.errors)
         # What the engine itself could not do (an exercise left out) is usually the cause.
-        noted = " ".join(draft.warnings[:ERRORS_SHOWN])
+        left = [f"{d['exercise']} left out: {d['reason']}." for d in draft.dropped]
+        noted = " ".join([*draft.warnings, *left][:ERRORS_SHOWN])
         raise DraftRejected(
             f"The draft breaks hard constraints that could not be fixed: {shown}."
             + (f" {noted}" if noted else "")

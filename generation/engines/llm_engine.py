@@ -82,6 +82,8 @@ class Checked:
     reasoning: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Exercises the constraints left out whole, with their sets (Draft.dropped).
+    dropped: list[dict[str, Any]] = field(default_factory=list)
     data: Any = None  # the answer's JSON, to name the places of `errors` for the coach
     position: int | None = None  # where a syntax error is, to show the model that stretch
 
@@ -144,6 +146,7 @@ def check_answer(text: str, packet: Packet, request: GenerationRequest) -> Check
         catalog=result.catalog,
         reasoning=reasoning,
         warnings=list(dict.fromkeys(warnings + result.warnings)),
+        dropped=list(result.dropped),
     )
 
 
@@ -239,6 +242,7 @@ class LLMEngine:
             reasoning=checked.reasoning,
             usage=usage,
             warnings=checked.warnings + _budget_warning(config, request),
+            dropped=checked.dropped,
             prompt=_stored(messages),
             raw_response=run.raw_response(),
             constraints_applied=True,

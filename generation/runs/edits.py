@@ -331,18 +331,31 @@ def _show(value: object) -> str:
     return "—" if value is None else str(value)
 
 
+def dropped_where(dropped: dict[str, Any]) -> str:
+    """ "week 2 day 3", or "weeks 1–4 day 3" for an entry that spans weeks."""
+    weeks = sorted({int(w) for w in dropped.get("weeks") or [] if isinstance(w, int)})
+    if len(weeks) > 1:
+        run = weeks == list(range(weeks[0], weeks[-1] + 1))
+        span = f"{weeks[0]}–{weeks[-1]}" if run else ", ".join(str(w) for w in weeks)
+        return f"weeks {span} day {dropped.get('day')}"
+    return f"week {dropped.get('week')} day {dropped.get('day')}"
+
+
 def add_back(catalog: dict[str, Any], dropped: dict[str, Any]) -> list[dict[str, Any]]:
-    """Put an exercise the engine left out back into its session, with the sets it had."""
-    week, day, name = (
-        int(dropped.get("week") or 0),
-        int(dropped.get("day") or 0),
-        dropped["exercise"],
-    )
-    if _block(catalog, week, day, str(name)):
-        raise EditError(f"{name} is already in week {week}, day {day}.")
+    """Put an exercise the engine left out back into its session, with the sets it had: in
+    every week it was left out of (a rules-engine entry spans weeks), except where it is again."""
+    day, name = int(dropped.get("day") or 0), str(dropped["exercise"])
+    rows = [r for r in dropped.get("sets") or [] if isinstance(r, dict)]
+    weeks = sorted({int(r.get("week") or 0) for r in rows} or {int(dropped.get("week") or 0)})
+    free = {w for w in weeks if not _block(catalog, w, day, name)}
+    if not free:
+        where = f"week {weeks[0]}" if len(weeks) == 1 else "those weeks"
+        raise EditError(f"{name} is already in {where}, day {day}.")
     sets = sets_of(catalog)
     added = []
-    for row in dropped.get("sets") or []:
+    for row in rows:
+        if int(row.get("week") or 0) not in free:
+            continue
         new = copy_json(row)
         new[SET_ID] = _next_id(catalog)
         sets.append(new)

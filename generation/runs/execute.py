@@ -210,8 +210,8 @@ def _dropped_note(dropped: dict[str, Any]) -> dict[str, Any]:
     """An exercise left out whole, kept with its sets so the coach can add it back."""
     return {
         "message": (
-            f"Week {dropped.get('week')} day {dropped.get('day')}: {dropped.get('exercise')} left "
-            f"out — {dropped.get('reason')}."
+            f"{edits.dropped_where(dropped).capitalize()}: {dropped.get('exercise')} left out "
+            f"— {dropped.get('reason')}."
         ),
         "source": "engine",
         "dropped": dropped,

@@ -3,6 +3,7 @@ the errors and warnings that concern it."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -157,9 +158,34 @@ def set_summary(
     )
 
 
-def _reasoning_for(name: str, reasoning: list[Any]) -> list[str]:
-    key = name.casefold()
-    return [str(line) for line in reasoning if key in str(line).casefold()]
+# A line naming this many of the draft's exercises speaks of the program: the sidebar only.
+PROGRAM_WIDE_NAMES = 3
+
+
+def _named(line: str, names: list[str]) -> set[str]:
+    """The draft's exercises a line names as whole names: "Romanian Deadlift" inside
+    "Single-Leg Romanian Deadlift" names only the longer one."""
+    spans: list[tuple[int, int, str]] = []
+    for name in sorted(names, key=len, reverse=True):
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
+        for match in pattern.finditer(line):
+            start, end = match.span()
+            if not any(s <= start and end <= e for s, e, _ in spans):
+                spans.append((start, end, name.casefold()))
+    return {key for _, _, key in spans}
+
+
+def reasoning_by_exercise(names: list[str], reasoning: list[Any]) -> dict[str, list[str]]:
+    """Each exercise's own lines (by casefolded name): those that name it, and at most
+    PROGRAM_WIDE_NAMES - 1 of the draft's exercises in all."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for raw in reasoning:
+        line = str(raw)
+        named = _named(line, names)
+        if len(named) < PROGRAM_WIDE_NAMES:
+            for key in named:
+                out[key].append(line)
+    return out
 
 
 def build_preview(
@@ -189,7 +215,7 @@ def build_preview(
     )
     general: dict[str, list[str]] = {"errors": [], "warnings": []}
     dropped = [
-        (i, n["dropped"])
+        (i, {**n["dropped"], "where": edits.dropped_where(n["dropped"])})
         for i, n in enumerate(run.warnings or [])
         if isinstance(n, dict) and isinstance(n.get("dropped"), dict)
     ]
@@ -220,6 +246,12 @@ def build_preview(
         for w in range(1, max_week + 1)
     ]
     blocks: dict[tuple[int, int, str], ExerciseView] = {}
+    names = list(
+        {
+            str(r.get("exercise") or "?").casefold(): str(r.get("exercise") or "?") for r in rows
+        }.values()
+    )
+    why = reasoning_by_exercise(names, list(run.reasoning or []))
     for row in rows:
         week, day = _int(row.get("week"), 1), _int(row.get("day"), 1)
         if week < 1 or day < 1:
@@ -231,7 +263,7 @@ def build_preview(
             block = ExerciseView(
                 name=name,
                 sort_order=_int(row.get("sort_order")),
-                reasoning=_reasoning_for(name, run.reasoning or []),
+                reasoning=list(why.get(name.casefold(), [])),
             )
             exercise_notes = by_exercise.get(name.casefold())
             if exercise_notes:

@@ -3,6 +3,7 @@ notes said once. Pure functions over CatalogJSON and the run's notes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,10 +103,30 @@ class GroupedNote:
     message: str
     exercises: list[str] = field(default_factory=list)
     count: int = 0
+    # The message ends in a colon and names the exercises itself: "… — loads the knee: A, B".
+    lists_exercises: bool = False
+    after: str = ""  # said after the list of exercises
+
+
+# "Back Squat loads the knee — pinned coach note of …: “…”. Check it before approving."
+_LOADS_PART = re.compile(
+    r"^(?P<exercise>.+?) loads the (?P<part>[\w -]+?) — (?P<source>.+?)\. "
+    r"Check it before approving\.$",
+    re.S,
+)
 
 
 def _note_message(note: object) -> str:
     return str(note.get("message", "")) if isinstance(note, dict) else str(note)
+
+
+def _flag_group(message: str) -> tuple[str, str] | None:
+    """A note that an exercise loads a flagged part, as (key, exercise): the note it quotes is
+    said once for every exercise it concerns."""
+    match = _LOADS_PART.match(message)
+    if match is None:
+        return None
+    return f"{match['source']}\n{match['part']}", match["exercise"]
 
 
 def group_notes(notes: Sequence[object]) -> list[GroupedNote]:
@@ -114,9 +135,22 @@ def group_notes(notes: Sequence[object]) -> list[GroupedNote]:
         if isinstance(note, dict) and "dropped" in note:
             continue  # listed under "Left out", with "add back"
         message = _note_message(note)
-        entry = grouped.setdefault(message, GroupedNote(message=message))
-        entry.count += 1
         exercise = note.get("exercise") if isinstance(note, dict) else None
+        flagged = _flag_group(message)
+        if flagged is not None:
+            key, exercise = flagged
+            source, part = key.split("\n")
+            entry = grouped.setdefault(
+                key,
+                GroupedNote(
+                    message=f"{source[:1].upper()}{source[1:]} — loads the {part}:",
+                    lists_exercises=True,
+                    after="Check them before approving.",
+                ),
+            )
+        else:
+            entry = grouped.setdefault(message, GroupedNote(message=message))
+        entry.count += 1
         if exercise and str(exercise) not in entry.exercises:
             entry.exercises.append(str(exercise))
     return list(grouped.values())

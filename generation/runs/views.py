@@ -132,10 +132,17 @@ def _int_param(value: str | None, default: int) -> int:
 
 
 def _run_body(
-    request: AuthedRequest, athlete: Athlete, run: GenerationRun, *, error: str = ""
+    request: AuthedRequest,
+    athlete: Athlete,
+    run: GenerationRun,
+    *,
+    error: str = "",
+    reject_form: RejectForm | None = None,
 ) -> HttpResponse:
     context = _run_context(request, athlete, run)
     context["action_error"] = error
+    if reject_form is not None:
+        context["reject_form"] = reject_form  # refused: shown open, with what was entered
     # 422 when an action was refused: htmx is configured to swap it, and it is not a success.
     return render(request, "generation/run.html#run_body", context, status=422 if error else 200)
 
@@ -401,6 +408,11 @@ def run_reject(request: AuthedRequest, athlete_pk: int, run_pk: int) -> HttpResp
     form = RejectForm(request.POST)
     valid = form.is_valid()
     reason = form.cleaned_data["reason"] if valid else ""
+    if not valid and request.htmx:
+        athlete = athlete_for_coach(request.user, athlete_pk)
+        run = run_for_athlete(athlete, run_pk)
+        error = " ".join(str(e) for errs in form.errors.values() for e in errs)
+        return _run_body(request, athlete, run, error=error, reject_form=form)
 
     def reject(run: GenerationRun) -> None:
         if not valid:

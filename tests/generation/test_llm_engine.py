@@ -137,6 +137,24 @@ def test_an_accepted_answer_already_meets_the_hard_constraints_so_dispatch_keeps
     assert (draft.catalog, draft.warnings) == before
 
 
+def test_what_the_day_cap_leaves_out_of_an_answer_travels_on_the_draft_with_its_sets(
+    llm: FakeLLMServer, tommy: Packet
+) -> None:
+    llm.queue(FakeReply.json(tommy_compact()))
+    draft = generate(tommy, max_exercises_per_day=2)
+    assert draft.fallback_reason == ""
+    assert draft.dropped, "the preview lists these under Left out, with Add back"
+    for left in draft.dropped:
+        assert left["reason"] == "at most 2 exercises a day (the request)"
+        assert left["sets"]
+        assert {r["exercise"] for r in left["sets"]} == {left["exercise"]}
+        kept = draft.catalog["programs"][0]["prescribed_sets"]
+        assert not any(
+            (r["week"], r["day"], r["exercise"]) == (left["week"], left["day"], left["exercise"])
+            for r in kept
+        )
+
+
 def test_the_expansion_numbers_sets_per_exercise_day_and_week_in_the_days_order(
     llm: FakeLLMServer, tommy: Packet
 ) -> None:

@@ -135,6 +135,21 @@ def test_reject_without_a_reason_is_refused(ready: GenerationRun, coach_client: 
     assert GenerationRun.objects.get(pk=ready.pk).status == RunStatus.READY
 
 
+def test_a_refused_reject_keeps_its_form_open_with_the_error(
+    ready: GenerationRun, coach_client: Any
+) -> None:
+    page = coach_client.get(ready.get_absolute_url()).content.decode()
+    assert '<details id="reject-details">' in page  # closed until the coach opens it
+    response = coach_client.post(
+        _url("reject", ready), {"reason": "  "}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert '<details id="reject-details" open>' in html
+    form = html[html.index('id="reject-details"') :]
+    assert "Say why you reject the draft" in form[: form.index("</details>")]
+
+
 def test_reject_with_quick_picks_and_words_keeps_both(
     ready: GenerationRun, coach_client: Any
 ) -> None:

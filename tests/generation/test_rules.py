@@ -521,13 +521,18 @@ def test_without_an_own_swap_the_same_tier_wins_and_the_choice_is_stable(gym: Gy
     assert names(first) == {"Dumbbell Front Squat"} == names(second)
 
 
-def test_an_exercise_with_no_like_for_like_is_left_out_with_a_warning(
+def test_an_exercise_with_no_like_for_like_is_left_out_and_offered_back(
     gym: Gym, alex: am.Athlete
 ) -> None:
     assign(alex, template(gym, [S("Trap Bar Carry", reps=40, rep_type="distance"), S("Plank")]))
     d = draft(packet_for(alex))
     assert "Trap Bar Carry" not in names(d)
-    assert any("Trap Bar Carry left out: it needs Trap Bar" in w for w in d.warnings)
+    (left,) = d.dropped
+    assert left["exercise"] == "Trap Bar Carry"
+    assert left["reason"].startswith("it needs Trap Bar")
+    assert [(r["reps"], r["rep_type"]) for r in left["sets"]][:1] == [(40, "distance")]
+    # Said once, under "Left out" (with Add back), not again as a warning.
+    assert not any("Trap Bar Carry" in w for w in d.warnings)
 
 
 # --- health notes ------------------------------------------------------------------------------
@@ -598,7 +603,10 @@ def test_without_a_safe_substitute_a_high_risk_exercise_is_left_out_and_said(gym
     assert rows(d, "Depth Jump") == []
     out = line(d, "Depth Jump left out: “jump” loads the knee")
     assert "no plyometric exercise of the same body region that Kid can do spares it" in out
-    assert out in d.warnings
+    (left,) = d.dropped
+    assert (left["exercise"], len(left["sets"])) == ("Depth Jump", len(left["weeks"]) * 4)
+    assert out.endswith(left["reason"] + ".")
+    assert out not in d.warnings
 
 
 # --- youth and foundational tiers --------------------------------------------------------------

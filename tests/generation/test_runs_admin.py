@@ -62,3 +62,25 @@ def test_detail_is_read_only_and_search_finds_the_athlete(admin_client_: Any, co
     )
     assert f">{run.pk}<" in listing.content.decode()
     assert admin_client_.get(reverse("admin:generation_generationrun_add")).status_code == 403
+
+
+def test_who_requested_and_decided_is_the_coachs_name_not_the_login(
+    admin_client_: Any, coach: User
+) -> None:
+    coach.first_name, coach.last_name = "Dana", "Reyes"
+    coach.save()
+    run = make_run(coach, timezone.now(), requested_by=coach, decided_by=coach)
+    page = admin_client_.get(reverse("admin:generation_generationrun_change", args=[run.pk]))
+    html = page.content.decode()
+    assert html.count("Dana Reyes") == 2  # requested by, decided by
+    assert f">{coach.username}<" not in html
+    listing = admin_client_.get(reverse("admin:generation_generationrun_changelist"))
+    assert '<td class="field-requested_by_name">Dana Reyes</td>' in listing.content.decode()
+
+
+def test_a_coach_without_a_name_is_shown_by_login(admin_client_: Any, coach: User) -> None:
+    coach.first_name = coach.last_name = ""
+    coach.save()
+    make_run(coach, timezone.now(), requested_by=coach)
+    listing = admin_client_.get(reverse("admin:generation_generationrun_changelist"))
+    assert f'<td class="field-requested_by_name">{coach.username}</td>' in listing.content.decode()

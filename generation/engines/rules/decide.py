@@ -94,10 +94,11 @@ def plan_one(ctx: Drafting, name: str, rows: list[Row], normal: list[Row]) -> Pl
     if target is None:
         kind = ("foundational " if ctx.foundational else "") + pattern_words(src.pattern)
         why = f"{why_not(ctx, src)}, and no {kind} exercise {ctx.first} can do is in the catalog"
-        return left_out(ctx, plan, f"{src.name} left out: {why}.")
-    target, lowered = health_swap(ctx, target)
-    if target is None:
-        return left_out(ctx, plan, ctx.exercise_lines[-1], said=True)
+        return left_out(ctx, plan, f"{src.name} left out: {why}.", restore=src.name)
+    checked, lowered = health_swap(ctx, target)
+    if checked is None:
+        return left_out(ctx, plan, ctx.exercise_lines[-1], said=True, restore=target.name)
+    target = checked
     plan.tm_rule = ctx.rules.get(src.key) if target is src else None
     lowered = lowered or loaded_part(ctx, target)
     ctx.taken.add(target.key)
@@ -115,13 +116,23 @@ def plan_one(ctx: Drafting, name: str, rows: list[Row], normal: list[Row]) -> Pl
 
 
 def left_out(
-    ctx: Drafting, plan: Plan, message: str, *, warn: bool = True, said: bool = False
+    ctx: Drafting,
+    plan: Plan,
+    message: str,
+    *,
+    warn: bool = True,
+    said: bool = False,
+    restore: str = "",
 ) -> Plan:
+    """With `restore`, the preview offers that exercise back (the coach's own wish to drop
+    one is not offered back)."""
     if not said:
         say(ctx, message, Decision(Change.LEFT_OUT, plan.source))
-    if warn:
-        ctx.warnings.append(message)
+    if warn and not restore:
+        ctx.warnings.append(message)  # a restorable one is listed under "Left out" instead
     plan.name = ""
+    plan.left_out = restore
+    plan.left_out_why = message.split(" left out: ", 1)[-1].rstrip(".")
     return plan
 
 

@@ -45,6 +45,7 @@ class RulesEngine:
                 engine=EngineName.RULES, model=MODEL, duration_s=time.monotonic() - started
             ),
             warnings=drafting.warnings,
+            dropped=drafting.dropped,
             decisions=on_draft_days(drafting),
         )
 

@@ -177,6 +177,9 @@ class Plan:
     days: tuple[int, ...] = ()  # the source days a decision about it speaks of (() = all)
     source_top: Decimal | None = None  # the source's top set in normal weeks (% or load)
     tm_rule: Decimal | None = None  # the source's progression rule: the TM moves, not the %
+    # Left out (name ""): the exercise the coach can add back, and why it went.
+    left_out: str = ""
+    left_out_why: str = ""
 
     @property
     def swapped(self) -> bool:
@@ -312,3 +315,5 @@ class Drafting:
         self.growth_held: list[str] = []  # spinal lifts held for a growth flag
         self.rules: dict[str, Decimal] = {}  # progression rules of the source, by exercise key
         self.day_sources: dict[int, list[int]] = {}  # draft day → the source days it takes
+        # Exercises left out whole, with the sets they would have had (Draft.dropped).
+        self.dropped: list[dict[str, Any]] = []

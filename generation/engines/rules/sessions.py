@@ -51,7 +51,8 @@ def build_sets(
     for week in weeks:
         recovery = week.derived_deload or week.week_type == "recovery"
         for day in range(1, request.days_per_week + 1):
-            slots = session_slots(ctx, sessions, week, day_sources[day], plans, merged_twice)
+            left: list[Slot] = []
+            slots = session_slots(ctx, sessions, week, day_sources[day], plans, merged_twice, left)
             names = {s.plan.name.casefold() for s in slots}
             slots += [s for s in additions.get(day, []) if s.plan.name.casefold() not in names]
             for slot in slots:
@@ -63,16 +64,16 @@ def build_sets(
                 for i, slot in enumerate(slots):
                     if i not in keep:
                         trimmed[slot.plan.name].add(day)
+                        why = f"at most {limit} exercises a day (the request)"
+                        extra = extra_set(ctx, slot, volume_ok, recovery)
+                        sets = slot_sets(ctx, slot, week, day, i + 1, extra)
+                        keep_dropped(ctx, slot.plan.name, week, day, why, sets)
                 slots = [s for i, s in enumerate(slots) if i in keep]
+            for slot in left:
+                sets = slot_sets(ctx, slot, week, day, len(slots) + 1, 0)
+                keep_dropped(ctx, slot.plan.name, week, day, slot.plan.left_out_why, sets)
             for order, slot in enumerate(slots, start=1):
-                extra = int(
-                    slot.focus
-                    and not slot.added
-                    and volume_ok
-                    and not ctx.foundational
-                    and not recovery
-                    and len(slot.rows) + max(0, slot.plan.sets_delta) < t.max_sets
-                )
+                extra = extra_set(ctx, slot, volume_ok, recovery)
                 if extra:
                     focus_sets[slot.plan.name] = slot.plan.pattern
                 out.extend(slot_sets(ctx, slot, week, day, order, extra))
@@ -82,6 +83,40 @@ def build_sets(
     return out
 
 
+def extra_set(ctx: Drafting, slot: Slot, volume_ok: bool, recovery: bool) -> int:
+    """One more set for a focus exercise in a normal week, within the per-exercise maximum."""
+    return int(
+        slot.focus
+        and not slot.added
+        and volume_ok
+        and not ctx.foundational
+        and not recovery
+        and len(slot.rows) + max(0, slot.plan.sets_delta) < ctx.t.max_sets
+    )
+
+
+def keep_dropped(
+    ctx: Drafting, name: str, week: Week, day: int, why: str, sets: list[dict[str, Any]]
+) -> None:
+    """An exercise left out of a day, with the sets it would have had there: one entry per
+    exercise and day over every week, so the coach adds it back with one click."""
+    for entry in ctx.dropped:
+        if entry["day"] == day and entry["exercise"].casefold() == name.casefold():
+            entry["sets"].extend(sets)
+            entry["weeks"].append(week.number)
+            return
+    ctx.dropped.append(
+        {
+            "week": week.number,
+            "weeks": [week.number],
+            "day": day,
+            "exercise": name,
+            "reason": why,
+            "sets": list(sets),
+        }
+    )
+
+
 def session_slots(
     ctx: Drafting,
     sessions: dict[tuple[int, int], list[list[Row]]],
@@ -89,7 +124,10 @@ def session_slots(
     source_days: list[int],
     plans: dict[str, Plan],
     merged_twice: set[str],
+    left: list[Slot] | None = None,
 ) -> list[Slot]:
+    """The draft day's exercises; those left out whole go to `left` (as they would be
+    prescribed had they stayed, by name)."""
     per_day = [sessions.get((week.source, d), []) for d in source_days]
     interleaved: list[list[Row]] = []
     for i in range(max((len(b) for b in per_day), default=0)):
@@ -103,6 +141,16 @@ def session_slots(
         if plan.alternate is not None and rows[0].day in plan.alternate_days:
             plan = plan.alternate
         if not plan.name:
+            if left is not None and plan.left_out and plan.left_out.casefold() not in names:
+                names.add(plan.left_out.casefold())
+                restored = Plan(
+                    source=plan.source,
+                    name=plan.left_out,
+                    pattern=plan.pattern,
+                    load=Load.PERCENT,  # as written: percentages and loads unchanged
+                    left_out_why=plan.left_out_why,
+                )
+                left.append(Slot(restored, sorted(rows, key=lambda r: r.set_number)))
             continue
         if plan.name.casefold() in names:
             merged_twice.add(plan.name)
