@@ -129,6 +129,21 @@ def _flag_group(message: str) -> tuple[str, str] | None:
     return f"{match['source']}\n{match['part']}", match["exercise"]
 
 
+# "… pinned coach note of 2026-11-11 (“Left knee soreness…”)" or "…note of 2026-11-11: “…”".
+_QUOTED_NOTE = re.compile(r"(note of \d{4}-\d{2}-\d{2})(?: \(“[^”]*”\)|: “[^”]*”)")
+
+
+def without_note_quotes(line: object) -> str:
+    """A line that names a note by its date without quoting it again: the page quotes each
+    note once (under Warnings), and a reasoning line naming it six times read as six notes."""
+    return _QUOTED_NOTE.sub(r"\1", str(line))
+
+
+def quoted_notes(grouped: Sequence[GroupedNote]) -> set[str]:
+    """The notes ("note of <date>") the Warnings card quotes in full."""
+    return {m.group(1) for g in grouped for m in _QUOTED_NOTE.finditer(g.message)}
+
+
 def group_notes(notes: Sequence[object]) -> list[GroupedNote]:
     grouped: dict[str, GroupedNote] = {}
     for note in notes:

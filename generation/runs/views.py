@@ -37,7 +37,13 @@ from generation.runs.forms import (
     SwapForm,
 )
 from generation.runs.preview import build_preview, set_summary
-from generation.runs.review import coach_diff, edited_set_ids, group_notes
+from generation.runs.review import (
+    coach_diff,
+    edited_set_ids,
+    group_notes,
+    quoted_notes,
+    without_note_quotes,
+)
 from generation.runs.selectors import (
     drafts_awaiting_review,
     run_for_athlete,
@@ -85,6 +91,8 @@ def _run_context(request: AuthedRequest, athlete: Athlete, run: GenerationRun) -
             for i, stage in enumerate(_STAGES)
         ],
         "reject_form": RejectForm(),
+        # Each note is quoted once, under Warnings; the reasoning names it by its date.
+        "reasoning": [without_note_quotes(line) for line in run.reasoning or []],
         "changes": [describe_change(c) for c in run.edits or []],
         "calendar": running_calendar(run) if showable else None,
         "distance_unit": distance_unit(),
@@ -113,11 +121,22 @@ def _review_context(request: AuthedRequest, athlete: Athlete, run: GenerationRun
     weeks = preview.weeks if preview else []
     week = _int_param(request.GET.get("week"), 1)
     shown = next((w for w in weeks if w.week == week), weeks[0] if weeks else None)
+    grouped = group_notes(run.warnings or [])
+    if preview is not None:
+        for w in weeks:
+            for day in w.days:
+                for ex in day.exercises:
+                    ex.reasoning = [without_note_quotes(line) for line in ex.reasoning]
+        in_warnings = quoted_notes(grouped)
+        for _, left in preview.dropped:
+            reason = str(left.get("reason", ""))
+            if any(note in reason for note in in_warnings):
+                left["reason"] = without_note_quotes(reason)
     return {
         "preview": preview,
         "shown_week": shown,
         "changes": coach_diff(run.draft, catalog, summary),
-        "grouped_warnings": group_notes(run.warnings or []),
+        "grouped_warnings": grouped,
         "outlook": approval_outlook(athlete) if run.is_ready else None,
         "approve_form": ApproveForm(initial={"start_date": timezone.localdate()}),
         "unapprove_blocked": unapprove_blocker(run),

@@ -181,3 +181,16 @@ def test_each_exercise_has_only_its_own_why_and_program_wide_lines_stay_in_the_s
     # The page carries each line about once, not once per exercise it happens to mention.
     total = sum(len(w) for w in whys.values())
     assert total < len(" ".join(run.reasoning)), (total, len(" ".join(run.reasoning)))
+
+
+def test_tommys_knee_note_is_quoted_once_on_the_whole_page(demo: None) -> None:
+    client, run = generate("Tommy Carter")
+    quote = "Left knee soreness"
+    assert sum(str(line).count(quote) for line in run.reasoning) > 5  # the engine's own lines
+    for week in ("1", "2"):
+        html = page(client, run, week=week)
+        assert html.count(quote) == 1, week
+        warnings = html.split('id="warnings"', 1)[1].split("</ul>", 1)[0]
+        assert quote in warnings
+        # Elsewhere the note is named by its date: the reasoning still says why.
+        assert "loads the knee: pinned coach note of 20" in html.split('id="reasoning"', 1)[1]
