@@ -22,8 +22,12 @@ def to_metres(distance: float, unit: str | None = None) -> int:
 
 
 def format_distance(metres: float | None, unit: str | None = None) -> str:
+    """5,000 m → "5.0 km" ("3.1 mi"); under a kilometre in metres, as a track distance is said:
+    a 20 m sprint read "0.0 km"."""
     if metres is None:
         return ""
+    if round(metres) < 1000:
+        return f"{round(metres)} m"
     unit = unit or distance_unit()
     return f"{to_unit(metres, unit):.1f} {unit}"
 
