@@ -107,3 +107,14 @@ def test_coach_generates_edits_and_approves_the_next_program(
     run = GenerationRun.objects.get()
     assert run.status == RunStatus.APPROVED
     assert {(c["field"], c["new"]) for c in run.edits} == {("reps", 3), ("percentage", 90)}
+
+    # Changed our mind before any workout: the approval is taken back in two steps.
+    page.goto(f"{live_server.url}{run.get_absolute_url()}")
+    page.locator("#unapprove-confirm > summary").click()
+    expect(page.locator("#unapprove-confirm")).to_contain_text("resumes where it stopped")
+    page.get_by_role("button", name="Yes, take the approval back").click()
+    expect(page.locator(".message-success, .message-info").first).to_be_visible()
+    run.refresh_from_db()
+    assert run.status == RunStatus.READY
+    active = AthleteProgram.objects.get(athlete=world.athlete, is_active=True, role="primary")
+    assert active.template.name == "Sport Performance — Month 3"

@@ -169,6 +169,11 @@ def test_unapprove_removes_the_program_and_the_previous_one_resumes(
     ready: GenerationRun, world: World, coach: User, coach_client: Any
 ) -> None:
     template = generation_approve(run=ready, by=coach)
+    page = coach_client.get(ready.get_absolute_url()).content.decode()
+    # Two steps: the button is behind a disclosure that says what happens.
+    confirm = page.split('<details id="unapprove-confirm">', 1)[1].split("</details>", 1)[0]
+    assert "the program they were on before resumes" in confirm
+    assert 'id="unapprove-button"' in confirm
     response = coach_client.post(_url("unapprove", ready))
     assert response.status_code == 302
     ready.refresh_from_db()
