@@ -45,10 +45,12 @@ def position_after(
 
 
 def assignment_position(assignment: AthleteProgram) -> Position:
-    """The position in an assignment annotated with `logged_total` (its sessions logged)."""
+    """Where the athlete is in this assignment: the sessions logged against it, in order. Lists
+    annotate `logged_total` (one query for them all); otherwise they are counted here."""
     template = assignment.template
+    logged = getattr(assignment, "logged_total", None)
     return position_after(
-        logged_sessions=getattr(assignment, "logged_total", 0),
+        logged_sessions=assignment.workouts.count() if logged is None else logged,
         num_weeks=template.num_weeks,
         num_days=template.num_days,
         is_loop=template.is_loop,

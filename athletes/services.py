@@ -35,7 +35,7 @@ from athletes.models import (
     WorkoutReview,
     WorkoutSet,
 )
-from athletes.position import Position, position_after
+from athletes.position import assignment_position
 from programs.models import Equipment, Exercise, ProgramTemplate, RepType, owned_by
 from replog.text import TextError, clean_name, text_problem
 
@@ -131,17 +131,6 @@ def active_primary(athlete: Athlete) -> AthleteProgram | None:
         AthleteProgram.objects.filter(athlete=athlete, is_active=True, role=ProgramRole.PRIMARY)
         .select_related("template")
         .first()
-    )
-
-
-def assignment_position(assignment: AthleteProgram) -> Position:
-    """Where the athlete is in this assignment: sessions logged against it, in order."""
-    template = assignment.template
-    return position_after(
-        logged_sessions=assignment.workouts.count(),
-        num_weeks=template.num_weeks,
-        num_days=template.num_days,
-        is_loop=template.is_loop,
     )
 
 

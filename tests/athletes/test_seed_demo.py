@@ -34,8 +34,8 @@ from athletes.models import (
     WorkoutReview,
     WorkoutSet,
 )
-from athletes.position import position_after
-from athletes.services import SetInput, assignment_position, workout_log
+from athletes.position import assignment_position, position_after
+from athletes.services import SetInput, workout_log
 from programs.catalog.seed import seed_catalog_load
 from programs.loads import target_load
 from programs.models import Equipment, Exercise, PrescribedSet, ProgramTemplate

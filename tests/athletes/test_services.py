@@ -26,6 +26,7 @@ from athletes.models import (
     WorkoutReview,
     WorkoutSet,
 )
+from athletes.position import assignment_position
 from athletes.services import SetInput
 from tests.athletes.conftest import OnProgram
 from tests.factories import (
@@ -152,12 +153,12 @@ def test_workout_log_fulfils_the_next_session_and_position_advances(
         by=coach,
     )
     assert (first.assignment, first.week, first.day) == (on_program.assignment, 1, 1)
-    assert services.assignment_position(on_program.assignment).label == "Week 1, Day 2"
+    assert assignment_position(on_program.assignment).label == "Week 1, Day 2"
     second = services.workout_log(
         athlete=athlete, date=TODAY(), sets=sets_for(on_program.deadlift), by=coach
     )
     assert (second.week, second.day) == (1, 2)
-    assert services.assignment_position(on_program.assignment).label == "Week 1, Day 3"
+    assert assignment_position(on_program.assignment).label == "Week 1, Day 3"
 
 
 def test_workout_log_numbers_sets_per_exercise_in_order(on_program: OnProgram, coach: User) -> None:
@@ -181,7 +182,7 @@ def test_workout_before_the_program_started_is_not_one_of_its_sessions(
     )
     assert workout.assignment is None
     assert workout.week is None
-    assert services.assignment_position(on_program.assignment).session_index == 0
+    assert assignment_position(on_program.assignment).session_index == 0
 
 
 def test_workout_after_a_finished_block_keeps_the_assignment_but_no_session(
@@ -192,7 +193,7 @@ def test_workout_after_a_finished_block_keeps_the_assignment_but_no_session(
         services.workout_log(
             athlete=on_program.athlete, date=day, sets=sets_for(on_program.squat), by=coach
         )
-    assert services.assignment_position(on_program.assignment).block_complete
+    assert assignment_position(on_program.assignment).block_complete
     extra = services.workout_log(
         athlete=on_program.athlete, date=days[6], sets=sets_for(on_program.squat), by=coach
     )
@@ -443,5 +444,5 @@ def test_new_program_starts_at_week_one_day_one(on_program: OnProgram, coach: Us
     new = services.program_assign(
         athlete=on_program.athlete, template=on_program.template, by=coach
     )
-    assert services.assignment_position(new).label == "Week 1, Day 1"
+    assert assignment_position(new).label == "Week 1, Day 1"
     assert AthleteProgram.objects.filter(athlete=on_program.athlete).count() == 2
