@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -29,7 +29,7 @@ from athletes.models import (
 )
 from athletes.position import Position, assignment_position
 from athletes.sessions import is_run_session, session_label, sets_for_sessions
-from programs.loads import target_load
+from programs.loads import plate_increment, target_load
 from programs.models import (
     Equipment,
     Exercise,
@@ -39,19 +39,11 @@ from programs.models import (
     owned_by,
     programs_for_athlete,
 )
-from settings_app.resolution import get_setting
 
 RECENT_WORKOUTS = 6
 RECENT_BODY_WEIGHTS = 12
 RECENT_NOTES = 30
 HISTORY_ROWS = 5
-
-
-def plate_increment() -> Decimal:
-    try:
-        return Decimal(str(get_setting("defaults.plate_increment")))
-    except InvalidOperation:
-        return Decimal("0")
 
 
 # --- position ----------------------------------------------------------------------------------

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from settings_app.resolution import get_setting
+
+
+def plate_increment() -> Decimal:
+    """The installation's rounding step for loads (the setting; 0 = no rounding)."""
+    try:
+        return Decimal(str(get_setting("defaults.plate_increment")))
+    except InvalidOperation:
+        return Decimal("0")
 
 
 def round_load(value: Decimal, increment: Decimal) -> Decimal:

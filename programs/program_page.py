@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -18,7 +18,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from programs.access import programs_visible_to
-from programs.loads import set_label
+from programs.loads import plate_increment, set_label
 from programs.models import Exercise, PrescribedSet, ProgramTemplate, ProgressionRule
 from replog.access import athlete_scope, is_admin, is_coach
 from settings_app.resolution import get_setting
@@ -67,13 +67,6 @@ class ProgramPage:
     missing_tms: list[Exercise]  # percentage work with no training max for this athlete
     can_assign: bool
     unit: str
-
-
-def _increment() -> Decimal:
-    try:
-        return Decimal(str(get_setting("defaults.plate_increment")))
-    except InvalidOperation:
-        return Decimal("0")
 
 
 def _program(pk: int, user: Any) -> ProgramTemplate:
@@ -169,7 +162,7 @@ def program_page(*, pk: int, user: Any, athlete_id: int | None = None) -> Progra
     tms: dict[int, Decimal] = {}
     if athlete is not None:
         tms = _training_maxes(athlete, {s.exercise_id for s in sets}, timezone.localdate())
-    increment = _increment()
+    increment = plate_increment()
     cells: dict[tuple[int, int], list[PrescribedSet]] = {}
     for ps in sets:
         cells.setdefault((ps.week, ps.day), []).append(ps)

@@ -143,7 +143,7 @@ def adherence(
     # not one of the sessions the primary program asked for.
     beside = {a.id for a in assignments if a.role != ProgramRole.PRIMARY}
     for w in workouts:
-        if w.assignment_id is None or w.assignment_id not in beside:
+        if w.assignment_id not in beside:
             by_week[monday(w.date)].append(w)
     notes_by_week: dict[dt.date, list[NoteRow]] = defaultdict(list)
     for n in notes:

@@ -12,6 +12,7 @@ from typing import Any
 from generation.checker import CheckReport, check_draft
 from generation.models import GenerationRun
 from generation.runs import edits
+from generation.runs.review import group_notes, quoted_notes, without_note_quotes
 from generation.runs.selectors import run_packet
 from programs.loads import set_label
 
@@ -162,12 +163,11 @@ def set_summary(
 PROGRAM_WIDE_NAMES = 3
 
 
-def _named(line: str, names: list[str]) -> set[str]:
+def _named(line: str, patterns: list[tuple[str, re.Pattern[str]]]) -> set[str]:
     """The draft's exercises a line names as whole names: "Romanian Deadlift" inside
-    "Single-Leg Romanian Deadlift" names only the longer one."""
+    "Single-Leg Romanian Deadlift" names only the longer one (`patterns`: longest first)."""
     spans: list[tuple[int, int, str]] = []
-    for name in sorted(names, key=len, reverse=True):
-        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
+    for name, pattern in patterns:
         for match in pattern.finditer(line):
             start, end = match.span()
             if not any(s <= start and end <= e for s, e, _ in spans):
@@ -179,13 +179,24 @@ def reasoning_by_exercise(names: list[str], reasoning: list[Any]) -> dict[str, l
     """Each exercise's own lines (by casefolded name): those that name it, and at most
     PROGRAM_WIDE_NAMES - 1 of the draft's exercises in all."""
     out: dict[str, list[str]] = defaultdict(list)
+    patterns = [
+        (name, re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE))
+        for name in sorted(names, key=len, reverse=True)
+    ]
     for raw in reasoning:
-        line = str(raw)
-        named = _named(line, names)
+        line = without_note_quotes(raw)
+        named = _named(line, patterns)
         if len(named) < PROGRAM_WIDE_NAMES:
             for key in named:
                 out[key].append(line)
     return out
+
+
+def _left_out(entry: dict[str, Any], in_warnings: set[str]) -> dict[str, Any]:
+    reason = str(entry.get("reason", ""))
+    if any(note in reason for note in in_warnings):
+        reason = without_note_quotes(reason)
+    return {**entry, "reason": reason, "where": edits.dropped_where(entry)}
 
 
 def build_preview(
@@ -214,8 +225,10 @@ def build_preview(
         lambda: {"errors": [], "warnings": []}
     )
     general: dict[str, list[str]] = {"errors": [], "warnings": []}
+    # A coach note is quoted once on the page, under Warnings; elsewhere it is named by date.
+    in_warnings = quoted_notes(group_notes(run.warnings or []))
     dropped = [
-        (i, {**n["dropped"], "where": edits.dropped_where(n["dropped"])})
+        (i, _left_out(n["dropped"], in_warnings))
         for i, n in enumerate(run.warnings or [])
         if isinstance(n, dict) and isinstance(n.get("dropped"), dict)
     ]

@@ -18,7 +18,6 @@ from django_htmx.http import (
 
 from athletes.access import athlete_for_coach
 from athletes.models import Athlete
-from athletes.selectors import plate_increment
 from athletes.units import distance_unit
 from generation.engines.dispatch import describe_engine, llm_configured
 from generation.llm_types import ErrorKind
@@ -37,13 +36,7 @@ from generation.runs.forms import (
     SwapForm,
 )
 from generation.runs.preview import build_preview, set_summary
-from generation.runs.review import (
-    coach_diff,
-    edited_set_ids,
-    group_notes,
-    quoted_notes,
-    without_note_quotes,
-)
+from generation.runs.review import coach_diff, edited_set_ids, group_notes, without_note_quotes
 from generation.runs.selectors import (
     drafts_awaiting_review,
     run_for_athlete,
@@ -65,6 +58,7 @@ from generation.runs.services import (
     generation_swap_exercise,
 )
 from generation.runs.states import STAGE_MESSAGES, GenerationError, RunInProgress
+from programs.loads import plate_increment
 from replog.access import admin_required, coach_required
 from replog.types import AuthedRequest
 from settings_app.resolution import setting_str
@@ -121,22 +115,11 @@ def _review_context(request: AuthedRequest, athlete: Athlete, run: GenerationRun
     weeks = preview.weeks if preview else []
     week = _int_param(request.GET.get("week"), 1)
     shown = next((w for w in weeks if w.week == week), weeks[0] if weeks else None)
-    grouped = group_notes(run.warnings or [])
-    if preview is not None:
-        for w in weeks:
-            for day in w.days:
-                for ex in day.exercises:
-                    ex.reasoning = [without_note_quotes(line) for line in ex.reasoning]
-        in_warnings = quoted_notes(grouped)
-        for _, left in preview.dropped:
-            reason = str(left.get("reason", ""))
-            if any(note in reason for note in in_warnings):
-                left["reason"] = without_note_quotes(reason)
     return {
         "preview": preview,
         "shown_week": shown,
         "changes": coach_diff(run.draft, catalog, summary),
-        "grouped_warnings": grouped,
+        "grouped_warnings": group_notes(run.warnings or []),
         "outlook": approval_outlook(athlete) if run.is_ready else None,
         "approve_form": ApproveForm(initial={"start_date": timezone.localdate()}),
         "unapprove_blocked": unapprove_blocker(run),

@@ -11,9 +11,10 @@ from django.db.models import Max
 
 from athletes import stats
 from athletes.models import Athlete, AthleteNote, ReadinessCheckIn, RehabCap, WorkoutSet
-from athletes.selectors import PrescribedExercise, Prescription, plate_increment, prescription_for
+from athletes.selectors import PrescribedExercise, Prescription, prescription_for
 from generation.session import rules
 from generation.session.plan import Lift, Readiness, SetPlan, Snapshot
+from programs.loads import plate_increment
 from programs.models import PrescribedSet
 from settings_app.registry import parse_volume_landmarks
 from settings_app.resolution import setting_str
